@@ -1,0 +1,36 @@
+import { create } from '@bufbuild/protobuf';
+import { RegionDescriptorSchema } from '@quarry/proto';
+import { describe, expect, it } from 'vitest';
+import { chooseSizeOperation, validateSizing } from './region-sizing';
+
+const r = (id: number, startHash: bigint, endHash: bigint, stores = [1, 2, 3]) => create(RegionDescriptorSchema, { id, startHash, endHash, stores, epoch: 2n, version: 2n });
+const regions = [r(1, 0n, 100n), r(2, 100n, 200n), r(3, 200n, 300n, [1, 2, 4]), r(4, 300n, 0n, [1, 2, 4])];
+const cfg = { splitQuads: 1000, mergeQuads: 100, minRegions: 1 };
+
+describe('chooseSizeOperation', () => {
+  it('splits the biggest region over the threshold first', () => {
+    const op = chooseSizeOperation(regions, new Map([[1, 5], [2, 1500], [3, 3000], [4, 5]]), cfg);
+    expect(op).toMatchObject({ kind: 'split', region: { id: 3 } });
+  });
+
+  it('merges the smallest adjacent pair on the same stores, the smaller region into the other', () => {
+    const op = chooseSizeOperation(regions, new Map([[1, 50], [2, 10], [3, 2], [4, 1]]), cfg);
+    expect(op).toMatchObject({ kind: 'merge', source: { id: 4 }, target: { id: 3 } });
+    // 2 and 3 are adjacent and small but on different stores: never paired.
+    expect(chooseSizeOperation(regions, new Map([[2, 1], [3, 1]]), cfg)).toBeUndefined();
+  });
+
+  it('merges nothing over the threshold, with unknown sizes or when merging is off', () => {
+    expect(chooseSizeOperation(regions, new Map([[1, 100], [2, 10]]), cfg)).toBeUndefined();
+    expect(chooseSizeOperation(regions, new Map([[1, 10]]), cfg)).toBeUndefined();
+    expect(chooseSizeOperation(regions, new Map([[1, 10], [2, 10]]), { ...cfg, mergeQuads: 0 })).toBeUndefined();
+    // Never below the initial region count: a fresh cluster's empty regions stay.
+    expect(chooseSizeOperation(regions, new Map([[1, 0], [2, 0]]), { ...cfg, minRegions: 4 })).toBeUndefined();
+    expect(chooseSizeOperation(regions, new Map([[1, 0], [2, 0]]), { ...cfg, minRegions: 3 })).toMatchObject({ kind: 'merge' });
+  });
+
+  it('refuses thresholds that would make regions flap', () => {
+    expect(() => validateSizing({ splitQuads: 100, mergeQuads: 60 })).toThrow(/at most half/);
+    expect(() => validateSizing({ splitQuads: 100, mergeQuads: 50 })).not.toThrow();
+  });
+});

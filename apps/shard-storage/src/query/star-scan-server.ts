@@ -1,0 +1,123 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { StarScanReplySchema, StarScanRequest } from '@quarry/proto';
+import type { Term } from '@quarry/rdf';
+import type { ServiceContext } from '@quarry/service-kit';
+import { evaluateStarLocally, expressionVariables, integerLiteral, parseExpressionText, starVariables, type Binding, type Expr, type StarQuery, type TriplePattern } from '@quarry/sparql';
+import { BadTermError, rowFromWire, rowToWire, starFromWire, storeSubject, StoreStarScan, termFromWire } from '@quarry/store-client';
+import { QuarryError } from '@quarry/transport';
+import { checkReadTs, checkRouted } from '../region/region-meta';
+import type { StoreNode } from '../store-node';
+import { wireError } from '../store-server';
+import { RegionQuadSource } from './region-quad-source';
+import { StarCursors } from './star-cursors';
+
+/** Carries each seed's index through evaluation (never a user variable: those cannot hold NUL). */
+const SEED_TAG = '\u0000seed';
+const MAX_SEEDS = 10_000;
+const MAX_PATTERNS = 64;
+/** Replies stay well under NATS's default 1 MB payload limit. */
+const PAGE_BYTES = 512 * 1024;
+const MAX_PAGE_ROWS = 10_000;
+
+interface StarRun {
+  rows: AsyncIterator<Binding[]>;
+  carry: Binding[];
+  variables: string[];
+}
+
+/**
+ * Serves StarScan: a star (the patterns around one subject) evaluated against this store's
+ * replica of a region, for a batch of seeds, paged with server-side cursors.
+ */
+export class StarScanServer {
+  private readonly cursors = new StarCursors<StarRun>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly node: StoreNode,
+  ) {}
+
+  start(): void {
+    this.ctx.bus.serve(StoreStarScan, storeSubject(this.ctx.subjects.cluster, this.node.storeId, StoreStarScan.name), (req) => this.starScan(req));
+  }
+
+  async starScan(req: StarScanRequest): Promise<MessageInitShape<typeof StarScanReplySchema>> {
+    try {
+      this.node.requireLeader(req.regionId);
+      const machine = this.node.machine(req.regionId);
+      checkRouted(req.regionId, machine.meta, req.regionVersion);
+      const run = req.cursor ? this.resume(req.cursor) : await this.begin(req, machine.meta);
+      return await this.page(run, Math.min(req.pageRows || MAX_PAGE_ROWS, MAX_PAGE_ROWS));
+    } catch (err) {
+      wireError(err, req.regionId);
+    }
+  }
+
+  private async begin(req: StarScanRequest, meta: Parameters<typeof checkRouted>[1]): Promise<StarRun> {
+    if (req.patterns.length > MAX_PATTERNS)
+      throw new QuarryError('INVALID_ARGUMENT', `a star has at most ${MAX_PATTERNS} patterns (got ${req.patterns.length})`);
+    if (req.seeds.length > MAX_SEEDS) throw new QuarryError('INVALID_ARGUMENT', `at most ${MAX_SEEDS} seeds per request (got ${req.seeds.length})`);
+    const patterns = starFromWire(req.patterns) as TriplePattern[];
+    const graph = req.graph ? termFromWire(req.graph) : undefined;
+    if (!graph || (graph.termType !== 'DefaultGraph' && graph.termType !== 'NamedNode'))
+      throw new BadTermError('a star is matched in the default graph or one named graph');
+    const star: StarQuery = { patterns, graph, filters: req.filters.map((text) => starFilter(text, patterns)) };
+    const seeds: Binding[] = req.seeds.length ? req.seeds.map((row, i) => withTag(rowFromWire(req.seedVariables, row), i)) : [withTag(new Map(), 0)];
+    // A deposed leader must not answer from a stale replica: confirm with the quorum first.
+    await this.node.host.readIndex(req.regionId);
+    checkReadTs(req.regionId, meta, req.readTs, meta.start, meta.end);
+    const source = new RegionQuadSource(this.node.quads, BigInt(req.regionId), req.readTs);
+    const rows = evaluateStarLocally(source, star, seeds, { batchSize: 512 })[Symbol.asyncIterator]();
+    return { rows, carry: [], variables: starVariables(patterns) };
+  }
+
+  private resume(cursor: string): StarRun {
+    const run = this.cursors.take(cursor);
+    if (!run) throw new QuarryError('FAILED_PRECONDITION', 'the star scan cursor expired or belongs to another store; run the query again');
+    return run;
+  }
+
+  private async page(run: StarRun, maxRows: number): Promise<MessageInitShape<typeof StarScanReplySchema>> {
+    const rows = [];
+    let bytes = 0;
+    let pending = run.carry;
+    for (;;) {
+      while (pending.length > 0 && rows.length < maxRows && bytes < PAGE_BYTES) {
+        const b = pending.shift()!;
+        bytes += approximateBytes(b);
+        rows.push(rowToWire(run.variables, b, Number((b.get(SEED_TAG) as Term).value)));
+      }
+      if (pending.length > 0) break;
+      const next = await run.rows.next();
+      if (next.done) return { storeId: this.node.storeId, variables: run.variables, rows, cursor: '' };
+      pending = next.value;
+    }
+    const cursor = this.cursors.add({ ...run, carry: pending });
+    return { storeId: this.node.storeId, variables: run.variables, rows, cursor };
+  }
+}
+
+function withTag(b: Map<string, Term>, i: number): Binding {
+  b.set(SEED_TAG, integerLiteral(i));
+  return b;
+}
+
+function approximateBytes(b: Binding): number {
+  let n = 8;
+  for (const t of b.values()) n += t.value.length + 6 + (t.termType === 'Literal' ? t.datatype.value.length : 0);
+  return n;
+}
+
+/** A condition of the request, which may read only the star's variables. */
+function starFilter(text: string, patterns: readonly TriplePattern[]): Expr {
+  let expr: Expr;
+  try {
+    expr = parseExpressionText(text);
+  } catch (e) {
+    throw new QuarryError('INVALID_ARGUMENT', `bad star filter ${JSON.stringify(text)}: ${(e as Error).message}`);
+  }
+  const own = new Set(starVariables(patterns));
+  const foreign = [...expressionVariables(expr)].filter((v) => !own.has(v));
+  if (foreign.length > 0) throw new QuarryError('INVALID_ARGUMENT', `star filter ${JSON.stringify(text)} reads variables the star does not bind: ${foreign.join(', ')}`);
+  return expr;
+}

@@ -1,0 +1,220 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import type { GroupStateMachine } from '@quarry/multiraft';
+import { RegionCommandSchema, type CommitMergeCommand, type PrepareMergeCommand, type SplitCommand, type WriteRequest } from '@quarry/proto';
+import type { Entry } from '@quarry/raft';
+import type { QuadStore } from '@quarry/storage';
+import { adjacent, decodeMetaChunk, encodeMetaChunk, endOf, LEGACY_META, MAX_MERGED_RANGES, metaOwns, toWireEnd, type RegionMeta } from './region-meta';
+
+/** Scratch region ids (above every Raft group id, which are u32) used while replaying a split. */
+const SCRATCH_REGION_BASE = 1n << 40n;
+
+/** Outcome of one applied entry, handed back to the proposer. */
+export interface RegionApplyResult {
+  ok: boolean;
+  error?: string;
+  /** 'STALE_EPOCH': refused because the region's range version or state changed since proposal. */
+  code?: 'STALE_EPOCH' | 'INVALID';
+  /** The region's meta after the entry (splits and merges). */
+  meta?: RegionMeta;
+  /** The region a split created, with its meta. */
+  created?: { id: number; meta: RegionMeta; voters: number[] };
+}
+
+/** The name callers written before splits use (bench/storage). */
+export type RegionWriteResult = RegionApplyResult;
+
+/** What a region replica needs from its storage node to change shape. */
+export interface RegionShapeHost {
+  /** The group's membership as of this apply (deterministic: conf changes apply in log order). */
+  membership(regionId: number): { voters: number[]; learners: number[]; votersOutgoing: number[] };
+  /** Opens this store's replica of a region created by a split (idempotent on replay). */
+  openSplitRegion(regionId: number, meta: RegionMeta, voters: number[]): Promise<void>;
+  /** Closes this store's replica of a region absorbed by a merge (its data is already gone). */
+  closeMergedRegion(regionId: number): Promise<void>;
+}
+
+class Refused extends Error {
+  constructor(
+    readonly code: 'STALE_EPOCH' | 'INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One region's replica of the quad index: applies committed write batches to the local LMDB
+ * store at their commit timestamp, and splits and merges at the log index where they commit.
+ * Re-applying a batch (after a crash between apply and the applied-index bookkeeping) is
+ * harmless: MVCC versions are keyed by commit timestamp. Every check below reads replicated
+ * state only (meta, entry, membership), so all replicas accept or refuse an entry alike.
+ */
+export class RegionStateMachine implements GroupStateMachine {
+  private current: RegionMeta;
+  private snapshotWanted = false;
+
+  constructor(
+    private readonly store: QuadStore,
+    readonly regionId: number,
+    private readonly host?: RegionShapeHost,
+    initial: RegionMeta = LEGACY_META,
+  ) {
+    this.current = { ...initial };
+  }
+
+  get meta(): RegionMeta {
+    return this.current;
+  }
+
+  private get key(): bigint {
+    return BigInt(this.regionId);
+  }
+
+  async ensureCreated(): Promise<void> {
+    if (!this.store.hasRegion(this.key)) await this.store.createRegion(this.key);
+  }
+
+  /** Asked by the host after each apply: a split or merge is snapshotted at once, so a restart never replays it. */
+  takeSnapshotRequest(): boolean {
+    const wanted = this.snapshotWanted;
+    this.snapshotWanted = false;
+    return wanted;
+  }
+
+  async apply(entries: Entry[]): Promise<RegionApplyResult[]> {
+    const results: RegionApplyResult[] = [];
+    for (const e of entries) {
+      try {
+        const cmd = fromBinary(RegionCommandSchema, e.data);
+        switch (cmd.op.case) {
+          case 'write':
+            await this.applyWrite(cmd.op.value);
+            results.push({ ok: true });
+            break;
+          case 'split':
+            results.push(await this.applySplit(cmd.op.value));
+            break;
+          case 'prepareMerge':
+            results.push(this.applyPrepareMerge(cmd.op.value));
+            break;
+          case 'commitMerge':
+            results.push(await this.applyCommitMerge(cmd.op.value));
+            break;
+          default:
+            throw new Error('empty region command');
+        }
+      } catch (err) {
+        // Validation failures are deterministic: every replica rejects the same entry the same way.
+        results.push({ ok: false, error: (err as Error).message, code: err instanceof Refused ? err.code : 'INVALID' });
+      }
+    }
+    return results;
+  }
+
+  private checkVersion(expected: bigint, what: string): void {
+    if (this.current.mergingInto) throw new Refused('STALE_EPOCH', `${what}: region ${this.regionId} is frozen for a merge into region ${this.current.mergingInto}`);
+    if (expected !== this.current.version) throw new Refused('STALE_EPOCH', `${what}: region ${this.regionId} has range version ${this.current.version}, the entry expected ${expected}`);
+  }
+
+  private async applyWrite(w: WriteRequest): Promise<void> {
+    // The leader checked every subject against the range of this version when proposing.
+    this.checkVersion(w.regionVersion, 'write');
+    await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
+  }
+
+  private async applySplit(c: SplitCommand): Promise<RegionApplyResult> {
+    this.checkVersion(c.expectedVersion, 'split');
+    const m = this.current;
+    if (c.splitHash <= m.start || !metaOwns(m, c.splitHash)) throw new Refused('INVALID', `split key ${c.splitHash} is not strictly inside region ${this.regionId} [${m.start}, ${endOf(m)})`);
+    if (c.newRegionId < 1 || c.newRegionId === this.regionId) throw new Refused('INVALID', `bad new region id ${c.newRegionId}`);
+    const members = this.host?.membership(this.regionId) ?? { voters: [], learners: [], votersOutgoing: [] };
+    if (members.learners.length || members.votersOutgoing.length) throw new Refused('INVALID', `region ${this.regionId} has a membership change in progress; split refused`);
+    await this.moveTail(BigInt(c.newRegionId), c.splitHash);
+    const version = m.version + 1n;
+    const child: RegionMeta = { start: c.splitHash, end: m.end, version, mergingInto: 0, merged: m.merged };
+    this.current = { ...m, end: c.splitHash, version };
+    this.snapshotWanted = true;
+    await this.host?.openSplitRegion(c.newRegionId, child, members.voters);
+    return { ok: true, meta: this.current, created: { id: c.newRegionId, meta: child, voters: members.voters } };
+  }
+
+  /**
+   * Moves the parent's quads at or above the split key (every version) to the new region. On a
+   * replay after a restart the new region already exists, restored from its own log: the tail
+   * only has to leave the parent (through a scratch region).
+   */
+  private async moveTail(child: bigint, splitHash: bigint): Promise<void> {
+    if (!this.store.hasRegion(child)) {
+      await this.store.splitRegion(this.key, child, splitHash, { removeFromSource: true });
+      return;
+    }
+    const scratch = SCRATCH_REGION_BASE + this.key;
+    if (this.store.hasRegion(scratch)) await this.store.dropRegion(scratch);
+    await this.store.splitRegion(this.key, scratch, splitHash, { removeFromSource: true });
+    await this.store.dropRegion(scratch);
+  }
+
+  private applyPrepareMerge(c: PrepareMergeCommand): RegionApplyResult {
+    if (this.current.mergingInto === c.targetRegionId) return { ok: true, meta: this.current }; // a retried prepare
+    this.checkVersion(c.expectedVersion, 'prepare merge');
+    if (c.targetRegionId < 1 || c.targetRegionId === this.regionId) throw new Refused('INVALID', `bad merge target ${c.targetRegionId}`);
+    // The version bump makes every write proposed before the freeze fail its apply-time check.
+    this.current = { ...this.current, version: this.current.version + 1n, mergingInto: c.targetRegionId };
+    this.snapshotWanted = true;
+    return { ok: true, meta: this.current };
+  }
+
+  private async applyCommitMerge(c: CommitMergeCommand): Promise<RegionApplyResult> {
+    this.checkVersion(c.expectedVersion, 'commit merge');
+    const source = { start: c.sourceStartHash, end: c.sourceEndHash };
+    if (c.sourceRegionId < 1 || c.sourceRegionId === this.regionId) throw new Refused('INVALID', `bad merge source ${c.sourceRegionId}`);
+    if (!adjacent(this.current, source)) throw new Refused('INVALID', `region ${c.sourceRegionId} is not adjacent to region ${this.regionId}`);
+    // The source's visible quads, written at the merge timestamp (replaying this is harmless:
+    // the same batch at the same timestamp writes the same versions).
+    if (c.sourceData.length) await this.store.applyEncodedBatch(this.key, c.mergeTs, c.sourceData);
+    const m = this.current;
+    const version = (m.version > c.sourceVersion ? m.version : c.sourceVersion) + 1n;
+    const merged = [...m.merged, { start: source.start, end: source.end, ts: c.mergeTs }].slice(-MAX_MERGED_RANGES);
+    const end = toWireEnd(endOf(m) > endOf(source) ? endOf(m) : endOf(source));
+    this.current = { start: m.start < source.start ? m.start : source.start, end, version, mergingInto: 0, merged };
+    this.snapshotWanted = true;
+    // Closed before its data goes, so no request is served from a half-dropped region.
+    await this.host?.closeMergedRegion(c.sourceRegionId);
+    if (this.store.hasRegion(BigInt(c.sourceRegionId))) await this.store.dropRegion(BigInt(c.sourceRegionId));
+    return { ok: true, meta: this.current };
+  }
+
+  /** Meta chunk, then the store's snapshot stream; each chunk behind a 4-byte length. */
+  async snapshot(): Promise<Uint8Array> {
+    await this.ensureCreated();
+    const parts: Uint8Array[] = [];
+    const push = (c: Uint8Array): void => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(c.length);
+      parts.push(len, c);
+    };
+    push(encodeMetaChunk(this.current));
+    for await (const c of this.store.snapshot(this.key)) push(c);
+    return Buffer.concat(parts);
+  }
+
+  async restore(data: Uint8Array): Promise<void> {
+    const chunks = splitChunks(data);
+    const meta = chunks.length ? decodeMetaChunk(chunks[0]) : undefined;
+    await this.store.restoreSnapshot(this.key, meta ? chunks.slice(1) : chunks); // validated, then swapped in atomically
+    if (meta) this.current = meta;
+  }
+}
+
+export function splitChunks(data: Uint8Array): Uint8Array[] {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+  const chunks: Uint8Array[] = [];
+  for (let off = 0; off < buf.length; ) {
+    if (off + 4 > buf.length) throw new Error('region snapshot: truncated chunk header');
+    const len = buf.readUInt32BE(off);
+    if (off + 4 + len > buf.length) throw new Error('region snapshot: truncated chunk');
+    chunks.push(buf.subarray(off + 4, off + 4 + len));
+    off += 4 + len;
+  }
+  return chunks;
+}

@@ -1,0 +1,21 @@
+import type { Setting } from '@quarry/config';
+
+export const shardStorageSettings = {
+  storeId: { env: 'QUARRY_STORE_ID', kind: 'int', min: 1, max: 65535, description: 'unique id of this storage node', required: true },
+  dataDir: { env: 'QUARRY_DATA_DIR', kind: 'string', description: 'directory for Raft logs and the LMDB quad index', required: true },
+  snapshotEntries: {
+    env: 'QUARRY_RAFT_SNAPSHOT_ENTRIES',
+    kind: 'int',
+    min: 2,
+    description: 'a region snapshots its state and compacts its Raft log after this many applied entries',
+    default: 20_000,
+  },
+  tickMs: {
+    env: 'QUARRY_RAFT_TICK_MS',
+    kind: 'int',
+    min: 5,
+    max: 1000,
+    description: 'Raft tick of the region groups (heartbeats every 3 ticks, elections after 10-20)',
+    default: 100,
+  },
+} as const satisfies Record<string, Setting>;

@@ -1,0 +1,191 @@
+import { join } from 'node:path';
+import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { ConsensusClient } from '@quarry/consensus-client';
+import { MultiRaftHost, NatsRaftTransport, REGION_RAFT_TIMING } from '@quarry/multiraft';
+import type { RegionDescriptor } from '@quarry/proto';
+import { RaftLogEngine } from '@quarry/raft/log/raft-log-engine';
+import type { ServiceContext } from '@quarry/service-kit';
+import { QuadStore } from '@quarry/storage';
+import { NoRegionMapError, recordLayouts, RegionRouter, type RegionLayout } from '@quarry/store-client';
+import { QuarryError } from '@quarry/transport';
+import { endOf, type RegionMeta } from './region/region-meta';
+import { RegionStateMachine, type RegionShapeHost } from './region/region-state-machine';
+
+export interface StoreNodeConfig {
+  storeId: number;
+  dataDir: string;
+  consensusPeers: number[];
+  tickMs: number;
+  snapshotEntries: number;
+}
+
+/**
+ * A storage node: one LMDB quad store and one Raft log shared by every region replica placed
+ * here (multi-Raft). Replicas are opened as the region map in the consensus service assigns them.
+ */
+export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, RegionShapeHost {
+  readonly machines = new Map<number, RegionStateMachine>();
+  private timer?: NodeJS.Timeout;
+
+  private constructor(
+    private readonly ctx: ServiceContext,
+    readonly storeId: number,
+    readonly quads: QuadStore,
+    readonly log: RaftLogEngine,
+    readonly host: MultiRaftHost,
+    readonly router: RegionRouter,
+    readonly consensus: ConsensusClient,
+  ) {}
+
+  static async start(ctx: ServiceContext, cfg: StoreNodeConfig): Promise<StoreNode> {
+    const quads = new QuadStore({ path: join(cfg.dataDir, 'quads') });
+    const log = await RaftLogEngine.open(join(cfg.dataDir, 'raft'));
+    if (log.tornTail) ctx.logger.warn({ tornTail: log.tornTail }, 'raft log had a torn tail; truncated');
+    const host = new MultiRaftHost({
+      storeId: cfg.storeId,
+      log,
+      transport: new NatsRaftTransport(ctx.bus.nc, ctx.subjects.cluster, 'raft'),
+      tickMs: cfg.tickMs,
+      electionTick: REGION_RAFT_TIMING.electionTick,
+      heartbeatTick: REGION_RAFT_TIMING.heartbeatTick,
+      snapshotEntries: cfg.snapshotEntries,
+      compactionLag: Math.min(5_000, Math.max(1, Math.floor(cfg.snapshotEntries / 4))),
+      onSnapshotInstalled: (regionId, index) => ctx.logger.info({ regionId, index }, 'region replica installed a snapshot from its leader'),
+      logger: { debug: (m) => ctx.logger.debug(m), info: (m) => ctx.logger.debug(m), warn: (m) => ctx.logger.warn(m), error: (m) => ctx.logger.error(m) },
+    });
+    const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: cfg.consensusPeers, deadlineMs: 3000 });
+    const node = new StoreNode(ctx, cfg.storeId, quads, log, host, new RegionRouter(consensus), consensus);
+    // Replicas this store held before a restart come back from its own log at once.
+    // A group whose region is no longer registered in the quad store was absorbed by a merge
+    // (the merge dropped the registration in the same transaction as the data): never reopen it.
+    for (const groupId of log.groupIds()) {
+      if (quads.hasRegion(BigInt(groupId))) await node.openRegion(groupId);
+      else ctx.logger.info({ regionId: groupId }, 'not reopening a region replica that was merged away');
+    }
+    host.start();
+    node.timer = setInterval(() => void node.syncAssignments(), 1000);
+    void node.syncAssignments();
+    ctx.readiness.add('regions', () => ({ ok: true, detail: `${node.machines.size} region replicas` }));
+    return node;
+  }
+
+  private async openRegion(regionId: number, peers?: number[], meta?: RegionMeta): Promise<void> {
+    if (this.machines.has(regionId)) return;
+    const sm = new RegionStateMachine(this.quads, regionId, this, meta);
+    await sm.ensureCreated();
+    this.machines.set(regionId, sm);
+    await this.host.openGroup(regionId, sm, peers);
+    this.ctx.logger.info({ regionId, peers }, 'region replica opened');
+  }
+
+  /** This store's replica of the region; NOT_FOUND when it hosts none. */
+  machine(regionId: number): RegionStateMachine {
+    const sm = this.machines.get(regionId);
+    if (!sm) throw new QuarryError('NOT_FOUND', `region ${regionId} is not hosted here`);
+    return sm;
+  }
+
+  /** Refuses with NOT_LEADER (and the leader, when known) unless this store leads the region. */
+  requireLeader(regionId: number): void {
+    const g = this.host.group(regionId);
+    if (!g.isLeader) throw new QuarryError('NOT_LEADER', `store ${this.storeId} does not lead region ${regionId}`, true, g.leader ? { leader: String(g.leader) } : {});
+  }
+
+  membership(regionId: number): { voters: number[]; learners: number[]; votersOutgoing: number[] } {
+    return this.host.group(regionId).confState;
+  }
+
+  /** The new half of a split, created while the parent applies the split entry (TiKV's way: no snapshot). */
+  async openSplitRegion(regionId: number, meta: RegionMeta, voters: number[]): Promise<void> {
+    // On a replay after a restart the group is already open, restored from its own log.
+    if (this.machines.has(regionId)) return;
+    const sm = new RegionStateMachine(this.quads, regionId, this, meta);
+    this.machines.set(regionId, sm);
+    // Every replica bootstraps the group from the same state at the same index (the split's
+    // data is identical everywhere), so none needs a snapshot from the new leader.
+    await this.host.openGroup(regionId, sm, voters);
+    this.ctx.logger.info({ regionId, voters, start: String(meta.start), end: String(meta.end) }, 'region created by a split');
+  }
+
+  async closeMergedRegion(regionId: number): Promise<void> {
+    this.host.closeGroup(regionId);
+    this.machines.delete(regionId);
+    this.ctx.logger.info({ regionId }, 'region replica closed: merged into its neighbour');
+  }
+
+  /** Layouts of regions hosted here that the map does not know yet (a split or merge whose map update was lost). */
+  private unrecordedLayouts(regions: RegionDescriptor[]): RegionLayout[] {
+    const out: RegionLayout[] = [];
+    for (const [id, sm] of this.machines) {
+      const g = this.host.groupIds().includes(id) ? this.host.group(id) : undefined;
+      const m = sm.meta;
+      // Any replica's layout is a fact of the replicated log; all local ones are folded together,
+      // so a split whose halves are led by different stores is recorded without a gap.
+      if (!g || m.mergingInto || m.version === 0n) continue;
+      const known = regions.find((r) => r.id === id);
+      if (!known || known.version < m.version) out.push({ id, startHash: m.start, endHash: m.end, version: m.version, stores: g.confState.voters });
+    }
+    return out;
+  }
+
+  /**
+   * Whether a region of the map must wait: a listed local replica still holds an older layout
+   * of an overlapping range, and applying its split will create this one here.
+   */
+  private awaitsLocalSplit(r: RegionDescriptor, listed: Set<number>): boolean {
+    const end = r.endHash === 0n ? 1n << 64n : r.endHash;
+    for (const [id, sm] of this.machines) {
+      if (!listed.has(id) || sm.meta.version >= r.version) continue;
+      if (sm.meta.start < end && endOf(sm.meta) > r.startHash) return true;
+    }
+    return false;
+  }
+
+  /** Opens every region the region map places on this store (static placement until the PD moves them). */
+  private async syncAssignments(): Promise<void> {
+    let regions: RegionDescriptor[];
+    try {
+      regions = (await this.router.refresh()).regions;
+    } catch (err) {
+      if (!(err instanceof NoRegionMapError)) this.ctx.logger.debug({ err: (err as Error).message }, 'region map not available');
+      return;
+    }
+    const listed = new Set(regions.filter((r) => r.stores.includes(this.storeId)).map((r) => r.id));
+    for (const r of regions) {
+      if (r.stores.includes(this.storeId) && !this.machines.has(r.id) && !this.awaitsLocalSplit(r, listed)) {
+        // Only the initial replicas (epoch 1) bootstrap; a replica added later starts empty and
+        // is filled by its leader (learner, snapshot, log).
+        const meta = { start: r.startHash, end: r.endHash, version: r.version, mergingInto: 0, merged: [] };
+        await this.openRegion(r.id, r.epoch === 1n ? r.stores : undefined, meta).catch((err: Error) => this.ctx.logger.error({ regionId: r.id, err: err.message }, 'cannot open region'));
+      }
+    }
+    const layouts = this.unrecordedLayouts(regions);
+    if (layouts.length) {
+      await recordLayouts(this.consensus, layouts).then(
+        () => this.ctx.logger.info({ regions: layouts.map((l) => l.id) }, 'recorded region layouts missing from the region map'),
+        (err: Error) => this.ctx.logger.warn({ err: err.message }, 'cannot record region layouts'),
+      );
+    }
+  }
+
+  /** Drain: hand every leadership held here to another replica, so writes barely pause. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    const led = this.host.groupIds().map((id) => this.host.group(id)).filter((g) => g.isLeader);
+    for (const g of led) {
+      const to = g.confState.voters.find((v) => v !== this.storeId);
+      if (to) this.host.transferLeader(g.groupId, to);
+    }
+    const until = Date.now() + 2000;
+    while (Date.now() < until && led.some((g) => g.isLeader)) await new Promise((r) => setTimeout(r, 20));
+    const kept = led.filter((g) => g.isLeader).length;
+    if (led.length) this.ctx.logger.info({ transferred: led.length - kept, kept }, 'handed region leaderships away');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.host.stop();
+    await this.log.close();
+    await this.quads.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { LineBatchEncoder, type QuadStore } from '@quarry/storage';
+
+const TEXT_CHUNK = 1 << 16;
+
+/**
+ * The coordinator's bulk path without Raft: text → LineBatchEncoder → EncodedBatch → apply,
+ * batch by batch, one LMDB transaction each.
+ */
+export async function ingest(store: QuadStore, region: bigint, text: string, batchSize: number): Promise<number> {
+  const encoder = new LineBatchEncoder('N-Triples');
+  let ts = 1;
+  let count = 0;
+  const flush = async (): Promise<void> => {
+    const batch = encoder.takeBatch();
+    count += batch.inserts.length / 4;
+    await store.applyEncodedBatch(region, ts++, batch);
+  };
+  for (let at = 0; at < text.length; at += TEXT_CHUNK) {
+    encoder.push(text.slice(at, at + TEXT_CHUNK));
+    if (encoder.pending >= batchSize) await flush();
+  }
+  encoder.end();
+  await flush();
+  return count;
+}

@@ -1,0 +1,3 @@
+import { describeSimulationShard } from './sim-shard';
+
+describeSimulationShard(0, 2);

@@ -1,0 +1,10 @@
+export * from './terms';
+export * from './errors';
+export * from './formats';
+export * from './gzip';
+export * from './ntriples-term';
+export * from './subject-hash';
+export * from './parse';
+export * from './serialize';
+export { FastLineParser, NeedsFullParser, type LineVisitor } from './fast-line-parser';
+export { toParseError } from './n3-errors';
