@@ -1,6 +1,6 @@
 import { DataFactory } from 'n3';
 import type { Quad, Term } from '@quarry/rdf';
-import { rowFromWire, starToWire, StoreStarScan, termToWire } from '@quarry/store-client';
+import { rowFromWire, starToWire, StoreScan, StoreStarScan, termToWire } from '@quarry/store-client';
 import { RemoteError } from '@quarry/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/test-cluster';
@@ -118,5 +118,46 @@ describe('star scans on storage nodes', () => {
     const expired = await failure(tc.stores.callStore(StoreStarScan, leader, { ...base, regionVersion: region.version, cursor: 'feedface' }));
     expect(expired?.code).toBe('FAILED_PRECONDITION');
     expect(expired?.message).toMatch(/cursor expired/);
+  });
+
+  it('continues a scan and a star scan across a leader transfer mid-scan', async () => {
+    const region = (await tc.stores.router.regions())[0];
+    await scanAll(0); // the router now knows the leader
+    const oldLeader = tc.stores.router.candidates(region)[0];
+    const base = { regionId: region.id, regionVersion: region.version, readTs };
+    const first = await tc.stores.callStore(StoreScan, oldLeader, { ...base, pattern: {}, limit: 50 });
+    const firstStar = await tc.stores.callStore(StoreStarScan, oldLeader, { ...base, patterns: star, graph: termToWire(defaultGraph()), pageRows: 20 });
+    expect(first.cursor).not.toBe('');
+    expect(first.storeId).toBe(oldLeader);
+    expect(firstStar.cursor).not.toBe('');
+
+    const newLeader = region.stores.find((s) => s !== oldLeader)!;
+    await tc.stores.transferLeader(region, newLeader);
+    // A fresh first page on the deposed leader is refused; continuing its own cursor is not.
+    const refused = await tc.stores
+      .callStore(StoreScan, oldLeader, { ...base, pattern: {}, limit: 50 })
+      .then(() => undefined, (e: unknown) => e as RemoteError);
+    expect(refused?.code).toBe('NOT_LEADER');
+
+    // The rest of the scan, once on the replica that began it and once on the new leader: both
+    // return the same quads, and with the first page they make up the whole region.
+    const rest = async (storeId: number): Promise<string> => {
+      let text = '';
+      let page = await tc.stores.callStore(StoreScan, storeId, { ...base, pattern: {}, limit: 50, cursor: first.cursor, cursorStore: first.storeId });
+      for (;;) {
+        text += page.nquads;
+        if (!page.cursor) return text;
+        page = await tc.stores.callStore(StoreScan, storeId, { ...base, pattern: {}, limit: 50, cursor: page.cursor, cursorStore: page.storeId });
+      }
+    };
+    const onOld = await rest(oldLeader);
+    const onNew = await rest(newLeader);
+    expect(onNew).toBe(onOld);
+    const lines = (first.nquads + onOld).split('\n').filter(Boolean);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines.length).toBe((await scanAll(0)).rows.length * 2);
+
+    const starRest = await tc.stores.callStore(StoreStarScan, oldLeader, { ...base, cursor: firstStar.cursor, pageRows: 1000 });
+    expect(firstStar.rows.length + starRest.rows.length).toBe((await scanAll(0)).rows.length);
   });
 });

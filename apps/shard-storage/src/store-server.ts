@@ -46,10 +46,13 @@ export class StoreServer {
 
     bus.serve(StoreScan, s(StoreScan.name), async (req) => {
       try {
-        this.node.requireLeader(req.regionId);
         // The first page confirms leadership with a quorum (ReadIndex): a deposed leader
-        // must not serve a stale snapshot. Later pages continue the same snapshot.
-        if (!req.cursor) await this.node.host.readIndex(req.regionId);
+        // must not serve a stale snapshot. A later page continues the snapshot at the same read
+        // timestamp: the replica that served the previous page has applied at least that much
+        // (whether it still leads or not), and any other replica (leadership moved mid-scan)
+        // first catches up with a follower ReadIndex, so a leader change does not fail a scan.
+        if (!req.cursor) this.node.requireLeader(req.regionId);
+        if (!req.cursor || req.cursorStore !== this.node.storeId) await this.node.host.readIndex(req.regionId);
         // Checked on every page, after the read index: a split or merge applied since the
         // scan began removed part of what its cursor points into.
         const meta = this.node.machine(req.regionId).meta;
@@ -76,7 +79,7 @@ export class StoreServer {
           nquads += quadToLine(q, 'N-Quads');
           count++;
         }
-        return { nquads, count, cursor: page.cursor ?? '' };
+        return { nquads, count, cursor: page.cursor ?? '', storeId: this.node.storeId };
       } catch (err) {
         wireError(err, req.regionId);
       }

@@ -50,8 +50,10 @@ export async function* scanHashRange(stores: StoreClient, range: HashRange, scan
         current = r;
         const filter = filterFor(range, r);
         let cursor = '';
+        let cursorStore = 0;
         do {
-          const page = await stores.scan(r, { regionId: r.id, pattern: scan.pattern, readTs: scan.readTs, limit: scan.limit, cursor, range: filter }, signal);
+          const page = await stores.scan(r, { regionId: r.id, pattern: scan.pattern, readTs: scan.readTs, limit: scan.limit, cursor, cursorStore, range: filter }, signal);
+          cursorStore = page.storeId;
           const lines = page.nquads.split('\n').filter((l) => l.length > 0);
           const fresh = restarted && emitted ? lines.filter((l) => !emitted!.has(l)) : lines;
           if (emitted) {

@@ -43,7 +43,9 @@ export class StarScanServer {
 
   async starScan(req: StarScanRequest): Promise<MessageInitShape<typeof StarScanReplySchema>> {
     try {
-      this.node.requireLeader(req.regionId);
+      // Only the first page needs leadership (see StoreScan): later pages continue the same
+      // snapshot on this replica.
+      if (!req.cursor) this.node.requireLeader(req.regionId);
       const machine = this.node.machine(req.regionId);
       checkRouted(req.regionId, machine.meta, req.regionVersion);
       const run = req.cursor ? this.resume(req.cursor) : await this.begin(req, machine.meta);
