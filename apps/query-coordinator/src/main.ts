@@ -14,7 +14,16 @@ void runService({
   module: (ctx, config) => {
     const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: config.consensusPeers.map(Number) });
     const stores = new StoreClient(ctx.bus, new RegionRouter(consensus), { cluster: ctx.subjects.cluster });
-    const dataset = new ClusterDataset(stores, consensus, config.queryPushdown);
+    const crashAt = config.testCrashAt;
+    const dataset = new ClusterDataset(stores, consensus, {
+      pushdown: config.queryPushdown,
+      txns: {
+        lockTtlMs: config.txnLockTtlMs,
+        // Fault injection for the crash tests (QUARRY_TEST_CRASH_AT): die like a kill -9.
+        faultPoint: crashAt === 'none' ? undefined : (point) => point === crashAt && process.kill(process.pid, 'SIGKILL'),
+        onBackgroundError: (err) => ctx.logger.warn({ err }, 'transaction cleanup failed; readers will finish it'),
+      },
+    });
     ctx.readiness.add('region-map', async () => {
       // Bounded: health replies must not wait for the consensus client's long retry deadline.
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('consensus service did not answer within 1 s')), 1000).unref());

@@ -15,5 +15,20 @@ export const queryCoordinatorSettings = {
   },
   serviceTimeoutMs: { env: 'QUARRY_SERVICE_TIMEOUT_MS', kind: 'int', min: 100, max: 3_600_000, description: 'how long one SERVICE call may take', default: 30_000 },
   serviceMaxResponseBytes: { env: 'QUARRY_SERVICE_MAX_RESPONSE_BYTES', kind: 'int', min: 1024, description: 'largest SERVICE answer accepted', default: 64 * 1024 * 1024 },
+  txnLockTtlMs: {
+    env: 'QUARRY_TXN_LOCK_TTL_MS',
+    kind: 'int',
+    min: 100,
+    max: 60_000,
+    description: 'how long a transaction spanning regions may stay undecided before a reader that meets its locks rolls it back',
+    default: 5000,
+  },
+  testCrashAt: {
+    env: 'QUARRY_TEST_CRASH_AT',
+    kind: 'enum',
+    values: ['none', 'prewritten', 'decided'],
+    description: 'fault injection for tests: kill this process (SIGKILL) in the middle of its first two-phase commit',
+    default: 'none',
+  },
   maxConcurrentPerClient: { env: 'QUARRY_MAX_CONCURRENT_PER_CLIENT', kind: 'int', min: 1, max: 10_000, description: 'requests one client may have in flight; more get 429', default: 8 },
 } as const satisfies Record<string, Setting>;

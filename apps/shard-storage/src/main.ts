@@ -4,6 +4,7 @@ import { StoreNode } from './store-node';
 import { RegionAdminServer } from './region-admin-server';
 import { StarScanServer } from './query/star-scan-server';
 import { StoreServer } from './store-server';
+import { TxnServer } from './txn-server';
 
 void runService({
   role: 'shard-storage',
@@ -15,6 +16,7 @@ void runService({
     const node = await StoreNode.start(ctx, { storeId: config.storeId, dataDir: config.dataDir, consensusPeers: peers, tickMs: config.tickMs, snapshotEntries: config.snapshotEntries });
     new StoreServer(ctx, node).start();
     new StarScanServer(ctx, node).start();
+    new TxnServer(ctx, node).start();
     new RegionAdminServer(ctx, node).start();
     return { module: class ShardStorageModule {}, providers: [{ provide: StoreNode, useValue: node }] };
   },

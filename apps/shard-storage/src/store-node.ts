@@ -8,8 +8,12 @@ import type { ServiceContext } from '@quarry/service-kit';
 import { QuadStore } from '@quarry/storage';
 import { NoRegionMapError, recordLayouts, RegionRouter, type RegionLayout } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
+import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { RegionCommandSchema } from '@quarry/proto';
+import { CommitFence } from './region/commit-fence';
 import { endOf, type RegionMeta } from './region/region-meta';
-import { RegionStateMachine, type RegionShapeHost } from './region/region-state-machine';
+import { RegionStateMachine, type RegionApplyResult, type RegionShapeHost } from './region/region-state-machine';
+import type { LockInfo } from './region/txn-locks';
 
 export interface StoreNodeConfig {
   storeId: number;
@@ -25,6 +29,7 @@ export interface StoreNodeConfig {
  */
 export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, RegionShapeHost {
   readonly machines = new Map<number, RegionStateMachine>();
+  private readonly fences = new Map<number, CommitFence>();
   private timer?: NodeJS.Timeout;
 
   private constructor(
@@ -83,6 +88,49 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
     const sm = this.machines.get(regionId);
     if (!sm) throw new QuarryError('NOT_FOUND', `region ${regionId} is not hosted here`);
     return sm;
+  }
+
+  /** The leader-side guard of one-phase writes against reads already served (commit-fence.ts). */
+  fence(regionId: number): CommitFence {
+    let f = this.fences.get(regionId);
+    if (!f) this.fences.set(regionId, (f = new CommitFence(() => this.consensus.timestamp())));
+    return f;
+  }
+
+  /**
+   * Refuses a read at `readTs` while a transaction that may commit at or below it holds a lock
+   * in the region: the reader resolves the lock (store-client's LockResolver) and reads again.
+   */
+  refuseIfLocked(regionId: number, readTs: bigint): void {
+    const lock = this.machine(regionId).locks.blocking(readTs);
+    if (lock) {
+      throw new QuarryError('LOCKED', `region ${regionId}: transaction ${lock.txId} (started at ${lock.startTs}) is not decided yet`, false, lockDetails(regionId, lock));
+    }
+  }
+
+  /** The current Raft term of this store's replica of the region. */
+  term(regionId: number): number {
+    return this.host.group(regionId).node.raft.term;
+  }
+
+  /**
+   * Proposes a region command and turns a refusal into a typed error: STALE_EPOCH (re-route),
+   * LOCKED (with the lock, to resolve), ABORTED (write conflict), INVALID_ARGUMENT.
+   */
+  async propose(regionId: number, op: MessageInitShape<typeof RegionCommandSchema>['op']): Promise<RegionApplyResult> {
+    const result = (await this.host.propose(regionId, toBinary(RegionCommandSchema, create(RegionCommandSchema, { op })))) as RegionApplyResult;
+    if (result.ok) return result;
+    const region = String(regionId);
+    switch (result.code) {
+      case 'STALE_EPOCH':
+        throw new QuarryError('STALE_EPOCH', `region ${regionId} refused the entry: ${result.error}`, false, { region });
+      case 'LOCKED':
+        throw new QuarryError('LOCKED', result.error ?? 'locked', false, lockDetails(regionId, result.lock!));
+      case 'WRITE_CONFLICT':
+        throw new QuarryError('ABORTED', `write conflict: ${result.error}`, false, { region, reason: 'WRITE_CONFLICT' });
+      default:
+        throw new QuarryError('INVALID_ARGUMENT', `region ${regionId} rejected the entry: ${result.error}`);
+    }
   }
 
   /** Refuses with NOT_LEADER (and the leader, when known) unless this store leads the region. */
@@ -188,4 +236,9 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
     await this.log.close();
     await this.quads.close();
   }
+}
+
+/** What LOCKED carries to the client, which resolves the lock by its transaction's decision. */
+function lockDetails(regionId: number, lock: LockInfo): Record<string, string> {
+  return { region: String(regionId), txId: lock.txId, startTs: String(lock.startTs), ttlMs: String(lock.ttlMs) };
 }

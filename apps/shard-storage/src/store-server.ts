@@ -1,15 +1,13 @@
-import { create, toBinary } from '@bufbuild/protobuf';
 import { RaftUnavailableError, UnknownGroupError } from '@quarry/multiraft';
-import { PeerChangeType, RegionCommandSchema } from '@quarry/proto';
+import { PeerChangeType } from '@quarry/proto';
 import type { ConfChangeSingle } from '@quarry/raft';
-import { quadToLine, subjectHash } from '@quarry/rdf';
+import { parseString, quadToLine, subjectHash } from '@quarry/rdf';
 import { StorageError, type QuadStore } from '@quarry/storage';
-import { BadTermError, patternFromWire, storeSubject, StoreChangePeers, StoreEstimate, StoreRegionStatus, StoreScan, StoreTransferLeader, StoreWrite } from '@quarry/store-client';
+import { BadTermError, patternFromWire, storeSubject, StoreChangePeers, StoreContains, StoreEstimate, StoreRegionStatus, StoreScan, StoreTransferLeader, StoreWrite } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import type { ServiceContext } from '@quarry/service-kit';
 import { batchSubjectHashes } from './region/batch-subjects';
 import { checkOwned, checkReadTs, checkRouted, metaCovers } from './region/region-meta';
-import type { RegionApplyResult } from './region/region-state-machine';
 import type { StoreNode } from './store-node';
 
 const MAX_SCAN_PAGE = 10_000;
@@ -51,8 +49,14 @@ export class StoreServer {
         // timestamp: the replica that served the previous page has applied at least that much
         // (whether it still leads or not), and any other replica (leadership moved mid-scan)
         // first catches up with a follower ReadIndex, so a leader change does not fail a scan.
-        if (!req.cursor) this.node.requireLeader(req.regionId);
+        if (!req.cursor) {
+          this.node.requireLeader(req.regionId);
+          await this.node.fence(req.regionId).beforeRead(req.readTs);
+        }
         if (!req.cursor || req.cursorStore !== this.node.storeId) await this.node.host.readIndex(req.regionId);
+        // Later pages need no check: a transaction that prewrites here after the first page
+        // takes its commit timestamp later still, above this read's.
+        if (!req.cursor) this.node.refuseIfLocked(req.regionId, req.readTs);
         // Checked on every page, after the read index: a split or merge applied since the
         // scan began removed part of what its cursor points into.
         const meta = this.node.machine(req.regionId).meta;
@@ -85,6 +89,23 @@ export class StoreServer {
       }
     });
 
+    bus.serve(StoreContains, s(StoreContains.name), async (req) => {
+      try {
+        // Same guarantees as a scan's first page: a leader confirmed by ReadIndex, the caller's
+        // layout, and a read timestamp the region still has history for.
+        this.node.requireLeader(req.regionId);
+        await this.node.host.readIndex(req.regionId);
+        const meta = this.node.machine(req.regionId).meta;
+        checkRouted(req.regionId, meta, req.regionVersion);
+        checkReadTs(req.regionId, meta, req.readTs, meta.start, meta.end);
+        const quads = req.nquads ? parseString(req.nquads, { format: 'N-Quads' }) : [];
+        const present = this.quads.contains(BigInt(req.regionId), quads, req.readTs);
+        return { present: Uint8Array.from(present, (p) => (p ? 1 : 0)) };
+      } catch (err) {
+        wireError(err, req.regionId);
+      }
+    });
+
     bus.serve(StoreEstimate, s(StoreEstimate.name), (req) => {
       try {
         this.node.host.group(req.regionId);
@@ -106,10 +127,11 @@ export class StoreServer {
         const meta = this.node.machine(req.regionId).meta;
         checkRouted(req.regionId, meta, req.regionVersion);
         checkOwned(req.regionId, meta, batchSubjectHashes(req.batch));
-        const cmd = create(RegionCommandSchema, { op: { case: 'write', value: req } });
-        const result = (await this.node.host.propose(req.regionId, toBinary(RegionCommandSchema, cmd))) as RegionApplyResult;
-        if (!result.ok && result.code === 'STALE_EPOCH') throw new QuarryError('STALE_EPOCH', `region ${req.regionId} refused the batch: ${result.error}`, false, { region: String(req.regionId) });
-        if (!result.ok) throw new QuarryError('INVALID_ARGUMENT', `region ${req.regionId} rejected the batch: ${result.error}`);
+        // A transactional one-phase write must not land under a read already served; blind
+        // bulk writes (start_ts 0) are outside snapshot isolation and skip the fence.
+        const propose = () => this.node.propose(req.regionId, { case: 'write', value: req });
+        if (req.startTs > 0n) await this.node.fence(req.regionId).admit(this.node.term(req.regionId), req.commitTs, propose);
+        else await propose();
         return { appliedIndex: BigInt(this.node.host.group(req.regionId).applied) };
       } catch (err) {
         wireError(err, req.regionId);

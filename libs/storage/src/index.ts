@@ -7,3 +7,4 @@ export * from './encoded-batch-codec';
 export * from './term-encoding';
 export { ALL_INDEXES, DEFAULT_GRAPH_INDEXES, NAMED_GRAPH_INDEXES, type IndexSpec } from './index-layout';
 export { LineBatchEncoder } from './ingest/line-batch-encoder';
+export { batchQuadKeys } from './write-conflicts';

@@ -18,6 +18,7 @@ import type { QuadPattern, RegionStats, ScanPage, ScanRequest } from './scan-typ
 import { putSnapshotRecords, readSnapshot, snapshotRegion } from './region-snapshot';
 import { collectGarbage, computeRegionStats, dropRegionData, regionChecksum } from './region-maintenance';
 import { splitRegionData, type SplitResult } from './region-split';
+import { newestVersions } from './write-conflicts';
 
 export interface QuadStoreOptions {
   /** Directory of the LMDB environment (created if missing). */
@@ -110,6 +111,15 @@ export class QuadStore {
     await writeEncodedBatch(this.env, region, ts, decoded, { verifyNewStrings: fromWire, durable: this.durable });
   }
 
+  /**
+   * The newest commit timestamp of each quad of the batch (inserts, then deletes) in the
+   * region, 0n for a quad it never held: the snapshot-isolation write check (write-conflicts.ts).
+   */
+  newestVersions(regionId: RegionId, batch: EncodedBatch | Uint8Array): bigint[] {
+    const decoded = batch instanceof Uint8Array ? deserializeEncodedBatch(batch, { verifyHashes: false }) : batch;
+    return newestVersions(this.env, this.regionKey(regionId), decoded);
+  }
+
   private checkSize(size: number): void {
     if (size > this.maxBatchQuads) throw new BatchTooLargeError(size, this.maxBatchQuads);
   }
@@ -181,6 +191,15 @@ export class QuadStore {
       if (page.quads.length > 0) yield page.quads;
       cursor = page.cursor;
     } while (cursor !== undefined);
+  }
+
+  /**
+   * Whether each quad was visible at `readTs` (one answer per quad, in order). A batched
+   * point lookup: sagas ask it for a whole chunk in one request when compensating.
+   */
+  contains(regionId: RegionId, quads: readonly Quad[], readTs: bigint | number): boolean[] {
+    this.regionKey(regionId);
+    return quads.map((q) => this.scan({ regionId, pattern: { s: q.subject, p: q.predicate, o: q.object, g: q.graph }, readTs, limit: 1 }).quads.length > 0);
   }
 
   /** Cardinality estimate: index entries in the pattern's range (all versions; an upper bound). */

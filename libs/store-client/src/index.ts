@@ -8,3 +8,8 @@ export * from './region-layout';
 export * from './region-scanner';
 export * from './star-scan';
 export * from './region-merge';
+export * from './region-contains';
+export * from './txn-decisions';
+export * from './lock-resolver';
+export * from './txn-committer';
+export * from './region-batches';

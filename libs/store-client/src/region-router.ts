@@ -23,7 +23,7 @@ export class RegionRouter {
   private readonly leaders = new Map<number, number>();
   private loading?: Promise<RegionMap>;
 
-  constructor(private readonly consensus: ConsensusClient) {}
+  constructor(readonly consensus: ConsensusClient) {}
 
   async refresh(): Promise<RegionMap> {
     this.loading ??= (async () => {

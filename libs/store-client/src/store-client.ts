@@ -1,7 +1,9 @@
 import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import type { RegionDescriptor } from '@quarry/proto';
 import { backoffDelay, sleep, NoRespondersError, QuarryError, RemoteError, type Bus, type RpcMethod } from '@quarry/transport';
-import { storeSubject, StoreChangePeers, StoreCommitMerge, StoreEstimate, StorePrepareMerge, StoreRegionStatus, StoreScan, StoreSplitRegion, StoreTransferLeader, StoreWrite } from './methods';
+import { LockResolver, lockFromError } from './lock-resolver';
+import { TxnDecisions } from './txn-decisions';
+import { storeSubject, StoreCommitTxn, StoreRollbackTxn, StoreChangePeers, StoreCommitMerge, StoreEstimate, StorePrepareMerge, StoreRegionStatus, StoreScan, StoreSplitRegion, StoreTransferLeader, StoreWrite } from './methods';
 import type { RegionRouter } from './region-router';
 
 export interface StoreClientOptions {
@@ -9,6 +11,8 @@ export interface StoreClientOptions {
   timeoutMs?: number;
   /** Total time one call may spend finding a region's leader. */
   deadlineMs?: number;
+  /** How long a read waits for a live transaction's lock before giving up (default 30 s). */
+  lockWaitMs?: number;
 }
 
 /** Whether an error means the caller's region layout is stale: re-route with a fresh map and retry. */
@@ -23,6 +27,8 @@ export function isStaleRegion(err: unknown): err is QuarryError {
  * which RegionWriter and RegionScanner do.
  */
 export class StoreClient {
+  private resolver?: LockResolver;
+
   constructor(
     private readonly bus: Bus,
     readonly router: RegionRouter,
@@ -79,10 +85,39 @@ export class StoreClient {
     throw new QuarryError('UNAVAILABLE', `region ${region.id} has no reachable leader: ${(last as Error)?.message ?? 'no reply'}`);
   }
 
+  /** Resolves the locks of transactions met by reads and writes (ADR 0009). */
+  get locks(): LockResolver {
+    this.resolver ??= new LockResolver(
+      new TxnDecisions(this.router.consensus),
+      (r, txId, commitTs) => this.call(StoreCommitTxn, r, { regionId: r.id, txId, commitTs }),
+      (r, txId) => this.call(StoreRollbackTxn, r, { regionId: r.id, txId }),
+    );
+    return this.resolver;
+  }
+
+  /**
+   * A read through the region's leader: like call, but a LOCKED answer (a transaction that may
+   * commit at or below the read timestamp holds a lock) is resolved, waiting while that
+   * transaction is alive, and the read asked again.
+   */
+  async read<Req extends DescMessage, Res extends DescMessage>(method: RpcMethod<Req, Res>, region: RegionDescriptor, body: MessageInitShape<Req>, signal?: AbortSignal): Promise<MessageShape<Res>> {
+    const deadline = Date.now() + (this.opts.lockWaitMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call(method, region, body, signal);
+      } catch (err) {
+        const lock = lockFromError(err);
+        if (!lock) throw err;
+        if (Date.now() > deadline) throw new QuarryError('UNAVAILABLE', `region ${region.id}: transaction ${lock.txId} still holds a lock after ${this.opts.lockWaitMs ?? 30_000} ms; retry`, true);
+        if ((await this.locks.resolve(region, lock)) === 'pending') await sleep(backoffDelay(Math.min(attempt, 5), { attempts: 0, baseMs: 5, maxMs: 100 }));
+      }
+    }
+  }
+
   // Scans, estimates and writes carry the range version the caller routed with (from the
   // descriptor unless given), so a store can refuse a request routed with an old layout.
   scan(region: RegionDescriptor, body: MessageInitShape<typeof StoreScan.request>, signal?: AbortSignal) {
-    return this.call(StoreScan, region, { ...body, regionVersion: body.regionVersion ?? region.version }, signal);
+    return this.read(StoreScan, region, { ...body, regionVersion: body.regionVersion ?? region.version }, signal);
   }
 
   estimate(region: RegionDescriptor, body: MessageInitShape<typeof StoreEstimate.request>) {

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'NOT_LEADER'
   | 'STALE_EPOCH'
+  /** A transaction's lock stands in the way; details carry txId, startTs, ttlMs (ADR 0009). */
+  | 'LOCKED'
   | 'INTERNAL';
 
 const retryableCodes: ReadonlySet<string> = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'NOT_LEADER']);

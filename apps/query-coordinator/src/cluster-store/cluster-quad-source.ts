@@ -29,6 +29,11 @@ export class ClusterQuadSource implements QuadSource {
     return (this.ts ??= this.timestamp());
   }
 
+  /** The read timestamp if a read took one (the snapshot an update's WHERE part saw). */
+  snapshotTs(): Promise<bigint> | undefined {
+    return this.ts;
+  }
+
   private async regionsFor(pattern: QuadPattern): Promise<RegionDescriptor[]> {
     if (pattern.s && (pattern.s.termType === 'NamedNode' || pattern.s.termType === 'BlankNode' || pattern.s.termType === 'Literal')) {
       return [await this.stores.router.regionFor(pattern.s)];

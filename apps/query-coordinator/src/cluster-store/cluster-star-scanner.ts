@@ -111,7 +111,7 @@ export class ClusterStarScanner {
     const wireSeeds = seedVariables.length ? mine.map((i) => rowToWire(seedVariables, plan.distinct[i])) : [];
     // Without seed variables every seed shares the one answer (the star is independent of them).
     const seedOf = (row: number): number[] => (seedVariables.length ? plan.owners[mine[row]] : mine.flatMap((i) => plan.owners[i]));
-    let reply: StarScanReply = await this.stores.call(
+    let reply: StarScanReply = await this.stores.read(
       StoreStarScan,
       region,
       {

@@ -1,21 +1,20 @@
 import type { Quad } from '@quarry/rdf';
 import type { QuadWriter } from '@quarry/sparql';
-import type { RegionWriter } from '@quarry/store-client';
+import type { TransactionCommitter } from '@quarry/store-client';
 
 /**
- * Commits an update's net change at one TSO timestamp.
- *
- * Atomicity: a change within one region is one Raft entry, all or nothing. A change spanning
- * regions is NOT yet atomic (two-phase commit is not built): each region commits its part.
+ * Commits an update's net change as one transaction (TransactionCommitter): one Raft entry
+ * when it falls in one region, two-phase commit across regions. `startTs` is the snapshot its
+ * WHERE part read at; without one (a blind write) the transaction takes a fresh timestamp.
  */
 export class ClusterWriter implements QuadWriter {
   constructor(
-    private readonly regions: RegionWriter,
-    private readonly timestamp: () => Promise<bigint>,
+    private readonly txns: TransactionCommitter,
+    private readonly startTs: () => Promise<bigint> | undefined = () => undefined,
   ) {}
 
   async commit(change: { deletes: readonly Quad[]; inserts: readonly Quad[] }): Promise<void> {
     if (!change.deletes.length && !change.inserts.length) return;
-    await this.regions.write(await this.timestamp(), change.inserts, change.deletes);
+    await this.txns.commit(change, await this.startTs());
   }
 }

@@ -35,8 +35,10 @@ export class GraphStoreService {
   async replace(request: ProtocolRequest): Promise<ProtocolResponse> {
     const target = requireGraphTarget(request);
     const inserts = this.parse(request, target);
-    const existing = await this.quadsOf(this.dataset.source(), target, request.signal);
-    await this.dataset.writer.commit({ deletes: existing, inserts });
+    // One transaction: a concurrent change to the graph makes this PUT fail rather than half-apply.
+    const tx = this.dataset.begin();
+    const existing = await this.quadsOf(tx.source, target, request.signal);
+    await tx.writer.commit({ deletes: existing, inserts });
     return { status: isNew(target, existing) ? 201 : 204, headers: {} };
   }
 
@@ -54,9 +56,10 @@ export class GraphStoreService {
   /** DELETE: removes the graph (404 when it is empty; the default graph is just emptied). */
   async remove(request: ProtocolRequest): Promise<ProtocolResponse> {
     const target = requireGraphTarget(request);
-    const existing = await this.quadsOf(this.dataset.source(), target, request.signal);
+    const tx = this.dataset.begin();
+    const existing = await this.quadsOf(tx.source, target, request.signal);
     if (target.termType === 'NamedNode' && existing.length === 0) throw notFound(target);
-    if (existing.length > 0) await this.dataset.writer.commit({ deletes: existing, inserts: [] });
+    if (existing.length > 0) await tx.writer.commit({ deletes: existing, inserts: [] });
     return { status: 204, headers: {} };
   }
 

@@ -1,4 +1,5 @@
 import { QueryAbortedError, QueryLimitError, ServiceCallError, SparqlSyntaxError, UnsupportedQueryError, UpdateError } from '@quarry/sparql';
+import { QuarryError } from '@quarry/transport';
 import { ProtocolError } from './protocol-error';
 import { textResponse, type ProtocolResponse } from './protocol-response';
 import type { RequestDeadline } from './request-deadline';
@@ -26,6 +27,10 @@ export function errorResponse(e: unknown, deadline?: RequestDeadline): ProtocolR
   if (e instanceof UnsupportedQueryError) return textResponse(501, e.message);
   // The query was fine; the endpoint it federates to failed (RFC 9110 §15.6.3).
   if (e instanceof ServiceCallError) return textResponse(502, e.message);
+  // Another transaction changed the same quads after this one's snapshot (RFC 9110 §15.5.10):
+  // nothing was written; the client may run the update again on the new state.
+  if (e instanceof QuarryError && e.code === 'ABORTED') return textResponse(409, `update aborted, nothing was changed: ${e.message}`);
+  if (e instanceof QuarryError && e.code === 'UNAVAILABLE') return textResponse(503, `the cluster could not serve the request: ${e.message}`, { 'retry-after': '1' });
   if (e instanceof QueryLimitError) return textResponse(503, `query exceeds a server limit: ${e.message}`);
   if (deadline?.timedOut || (e instanceof QueryAbortedError && !deadline?.disconnected)) {
     return textResponse(503, `query timed out after ${deadline?.timeoutMs ?? 0} ms`, { 'retry-after': '1' });

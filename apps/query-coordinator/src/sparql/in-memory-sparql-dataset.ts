@@ -1,5 +1,6 @@
 import { InMemoryQuadSource, type Quad, type QuadChange, type QuadSource, type QuadWriter } from '@quarry/sparql';
-import type { SparqlDataset } from './sparql-dataset';
+import { QuarryError } from '@quarry/transport';
+import type { SparqlDataset, SparqlTransaction } from './sparql-dataset';
 
 /**
  * A SparqlDataset over one InMemoryQuadSource with copy-on-write commits: a commit builds a
@@ -16,6 +17,18 @@ export class InMemorySparqlDataset implements SparqlDataset {
 
   source(): QuadSource {
     return this.current;
+  }
+
+  /** Optimistic and coarse: the commit fails if anything was committed since the read. */
+  begin(): SparqlTransaction {
+    const read = this.current;
+    const writer: QuadWriter = {
+      commit: async (change) => {
+        if (this.current !== read) throw new QuarryError('ABORTED', 'write conflict: the dataset changed since this update read it', false, { reason: 'WRITE_CONFLICT' });
+        this.apply(change);
+      },
+    };
+    return { source: read, writer };
   }
 
   /** Every stored quad (tests). */

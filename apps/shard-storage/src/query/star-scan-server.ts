@@ -66,7 +66,9 @@ export class StarScanServer {
     const star: StarQuery = { patterns, graph, filters: req.filters.map((text) => starFilter(text, patterns)) };
     const seeds: Binding[] = req.seeds.length ? req.seeds.map((row, i) => withTag(rowFromWire(req.seedVariables, row), i)) : [withTag(new Map(), 0)];
     // A deposed leader must not answer from a stale replica: confirm with the quorum first.
+    await this.node.fence(req.regionId).beforeRead(req.readTs);
     await this.node.host.readIndex(req.regionId);
+    this.node.refuseIfLocked(req.regionId, req.readTs);
     checkReadTs(req.regionId, meta, req.readTs, meta.start, meta.end);
     const source = new RegionQuadSource(this.node.quads, BigInt(req.regionId), req.readTs);
     const rows = evaluateStarLocally(source, star, seeds, { batchSize: 512 })[Symbol.asyncIterator]();

@@ -1,8 +1,9 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import type { GroupStateMachine } from '@quarry/multiraft';
-import { RegionCommandSchema, type CommitMergeCommand, type PrepareMergeCommand, type SplitCommand, type WriteRequest } from '@quarry/proto';
+import { RegionCommandSchema, type CommitMergeCommand, type CommitTxnRequest, type PrepareMergeCommand, type PrewriteRequest, type SplitCommand, type WriteRequest } from '@quarry/proto';
 import type { Entry } from '@quarry/raft';
-import type { QuadStore } from '@quarry/storage';
+import { batchQuadKeys, deserializeEncodedBatch, type QuadStore } from '@quarry/storage';
+import { TxnLockTable, type LockInfo } from './txn-locks';
 import { adjacent, decodeMetaChunk, encodeMetaChunk, endOf, LEGACY_META, MAX_MERGED_RANGES, metaOwns, toWireEnd, type RegionMeta } from './region-meta';
 
 /** Scratch region ids (above every Raft group id, which are u32) used while replaying a split. */
@@ -12,8 +13,15 @@ const SCRATCH_REGION_BASE = 1n << 40n;
 export interface RegionApplyResult {
   ok: boolean;
   error?: string;
-  /** 'STALE_EPOCH': refused because the region's range version or state changed since proposal. */
-  code?: 'STALE_EPOCH' | 'INVALID';
+  /**
+   * 'STALE_EPOCH': refused because the region's range version or state changed since proposal.
+   * 'LOCKED': a quad is held by another open transaction (`lock`); 'WRITE_CONFLICT': a quad has
+   * a version committed after the writer's start timestamp.
+   */
+  code?: RefusalCode;
+  lock?: LockInfo;
+  /** CommitTxn / RollbackTxn: whether the transaction's lock was there. */
+  found?: boolean;
   /** The region's meta after the entry (splits and merges). */
   meta?: RegionMeta;
   /** The region a split created, with its meta. */
@@ -33,10 +41,13 @@ export interface RegionShapeHost {
   closeMergedRegion(regionId: number): Promise<void>;
 }
 
+type RefusalCode = 'STALE_EPOCH' | 'INVALID' | 'LOCKED' | 'WRITE_CONFLICT';
+
 class Refused extends Error {
   constructor(
-    readonly code: 'STALE_EPOCH' | 'INVALID',
+    readonly code: RefusalCode,
     message: string,
+    readonly lock?: LockInfo,
   ) {
     super(message);
   }
@@ -52,6 +63,7 @@ class Refused extends Error {
 export class RegionStateMachine implements GroupStateMachine {
   private current: RegionMeta;
   private snapshotWanted = false;
+  private txnLocks = new TxnLockTable();
 
   constructor(
     private readonly store: QuadStore,
@@ -64,6 +76,11 @@ export class RegionStateMachine implements GroupStateMachine {
 
   get meta(): RegionMeta {
     return this.current;
+  }
+
+  /** Open transactions (prewritten, not yet committed or rolled back). */
+  get locks(): TxnLockTable {
+    return this.txnLocks;
   }
 
   private get key(): bigint {
@@ -91,6 +108,16 @@ export class RegionStateMachine implements GroupStateMachine {
             await this.applyWrite(cmd.op.value);
             results.push({ ok: true });
             break;
+          case 'prewrite':
+            this.applyPrewrite(cmd.op.value);
+            results.push({ ok: true });
+            break;
+          case 'commitTxn':
+            results.push(await this.applyCommitTxn(cmd.op.value));
+            break;
+          case 'rollbackTxn':
+            results.push({ ok: true, found: this.txnLocks.remove(cmd.op.value.txId) !== undefined });
+            break;
           case 'split':
             results.push(await this.applySplit(cmd.op.value));
             break;
@@ -105,7 +132,7 @@ export class RegionStateMachine implements GroupStateMachine {
         }
       } catch (err) {
         // Validation failures are deterministic: every replica rejects the same entry the same way.
-        results.push({ ok: false, error: (err as Error).message, code: err instanceof Refused ? err.code : 'INVALID' });
+        results.push({ ok: false, error: (err as Error).message, code: err instanceof Refused ? err.code : 'INVALID', lock: err instanceof Refused ? err.lock : undefined });
       }
     }
     return results;
@@ -119,11 +146,46 @@ export class RegionStateMachine implements GroupStateMachine {
   private async applyWrite(w: WriteRequest): Promise<void> {
     // The leader checked every subject against the range of this version when proposing.
     this.checkVersion(w.regionVersion, 'write');
+    if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.commitTs);
     await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
+  }
+
+  /**
+   * Snapshot isolation's first-committer-wins rule, checked at apply time on replicated state
+   * only, so every replica decides alike: a quad held by another open transaction, or written
+   * by a transaction that committed after `startTs`, refuses the whole batch. A version at
+   * exactly `commitTs` is this very write, applied before (a retried request): not a conflict.
+   */
+  private checkWriteConflicts(batch: Uint8Array, startTs: bigint, txId: string, commitTs = 0n): string[] {
+    const keys = batchQuadKeys(deserializeEncodedBatch(batch, { verifyHashes: false }));
+    const held = this.txnLocks.heldByOther(keys, txId);
+    if (held) throw new Refused('LOCKED', `region ${this.regionId}: a quad is locked by transaction ${held.txId}`, held);
+    const newest = this.store.newestVersions(this.key, batch);
+    const i = newest.findIndex((ts) => ts > startTs && ts !== commitTs);
+    if (i >= 0) throw new Refused('WRITE_CONFLICT', `region ${this.regionId}: a quad was written at ${newest[i]}, after this transaction's snapshot ${startTs}`);
+    return keys;
+  }
+
+  private applyPrewrite(p: PrewriteRequest): void {
+    this.checkVersion(p.regionVersion, 'prewrite');
+    this.txnLocks.add(p, this.checkWriteConflicts(p.batch, p.startTs, p.txId));
+  }
+
+  /** Writes the transaction's batches at its commit timestamp; a repeated commit finds no lock and changes nothing. */
+  private async applyCommitTxn(c: CommitTxnRequest): Promise<RegionApplyResult> {
+    const batches = this.txnLocks.remove(c.txId);
+    for (const batch of batches ?? []) await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
+    return { ok: true, found: batches !== undefined };
+  }
+
+  /** Locks are not carried across a change of shape: it waits until they are resolved. */
+  private checkNoOpenTransactions(what: string): void {
+    if (this.txnLocks.size) throw new Refused('INVALID', `region ${this.regionId} has ${this.txnLocks.size} open transaction(s); ${what} refused, retry later`);
   }
 
   private async applySplit(c: SplitCommand): Promise<RegionApplyResult> {
     this.checkVersion(c.expectedVersion, 'split');
+    this.checkNoOpenTransactions('split');
     const m = this.current;
     if (c.splitHash <= m.start || !metaOwns(m, c.splitHash)) throw new Refused('INVALID', `split key ${c.splitHash} is not strictly inside region ${this.regionId} [${m.start}, ${endOf(m)})`);
     if (c.newRegionId < 1 || c.newRegionId === this.regionId) throw new Refused('INVALID', `bad new region id ${c.newRegionId}`);
@@ -157,6 +219,7 @@ export class RegionStateMachine implements GroupStateMachine {
   private applyPrepareMerge(c: PrepareMergeCommand): RegionApplyResult {
     if (this.current.mergingInto === c.targetRegionId) return { ok: true, meta: this.current }; // a retried prepare
     this.checkVersion(c.expectedVersion, 'prepare merge');
+    this.checkNoOpenTransactions('merge');
     if (c.targetRegionId < 1 || c.targetRegionId === this.regionId) throw new Refused('INVALID', `bad merge target ${c.targetRegionId}`);
     // The version bump makes every write proposed before the freeze fail its apply-time check.
     this.current = { ...this.current, version: this.current.version + 1n, mergingInto: c.targetRegionId };
@@ -194,6 +257,7 @@ export class RegionStateMachine implements GroupStateMachine {
       parts.push(len, c);
     };
     push(encodeMetaChunk(this.current));
+    push(this.txnLocks.encode());
     for await (const c of this.store.snapshot(this.key)) push(c);
     return Buffer.concat(parts);
   }
@@ -201,8 +265,13 @@ export class RegionStateMachine implements GroupStateMachine {
   async restore(data: Uint8Array): Promise<void> {
     const chunks = splitChunks(data);
     const meta = chunks.length ? decodeMetaChunk(chunks[0]) : undefined;
-    await this.store.restoreSnapshot(this.key, meta ? chunks.slice(1) : chunks); // validated, then swapped in atomically
+    const rest = meta ? chunks.slice(1) : chunks;
+    // Snapshots taken before transactions existed have no locks chunk.
+    const hasLocks = meta !== undefined && rest.length > 0 && TxnLockTable.isChunk(rest[0]);
+    const locks = hasLocks ? TxnLockTable.decode(rest[0]) : new TxnLockTable();
+    await this.store.restoreSnapshot(this.key, hasLocks ? rest.slice(1) : rest); // validated, then swapped in atomically
     if (meta) this.current = meta;
+    this.txnLocks = locks;
   }
 }
 

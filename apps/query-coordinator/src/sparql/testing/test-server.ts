@@ -111,5 +111,5 @@ export class SlowQuadSource implements QuadSource {
 export function slowDataset(trig: string, delayMs: number): { dataset: SparqlDataset; slow: SlowQuadSource } {
   const inner = datasetFromTrig(trig);
   const slow = new SlowQuadSource(inner.source(), delayMs);
-  return { dataset: { source: () => slow, writer: inner.writer }, slow };
+  return { dataset: { source: () => slow, writer: inner.writer, begin: () => ({ source: slow, writer: inner.writer }) }, slow };
 }

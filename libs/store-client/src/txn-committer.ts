@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { RegionDescriptor } from '@quarry/proto';
+import type { Quad } from '@quarry/rdf';
+import { TermEncoder } from '@quarry/storage';
+import { QuarryError } from '@quarry/transport';
+import { lockFromError, type MetLock } from './lock-resolver';
+import { StoreCommitTxn, StorePrewrite, StoreRollbackTxn } from './methods';
+import { encodeBounded, partitionByRegion } from './region-batches';
+import { MAX_REROUTES } from './region-writer';
+import { isStaleRegion, type StoreClient } from './store-client';
+import type { TxnDecisions } from './txn-decisions';
+
+export interface TxnChange {
+  inserts: readonly Quad[];
+  deletes: readonly Quad[];
+}
+
+export interface TxnOutcome {
+  commitTs: bigint;
+  /** Empty for a one-phase commit. */
+  txId: string;
+  regions: number;
+}
+
+/** Moments of a two-phase commit a fault-injection test may stop the process at. */
+export type TxnFaultPoint = 'prewritten' | 'decided';
+
+export interface TxnCommitterOptions {
+  /** How long a reader waits for an undecided transaction before rolling it back (default 5 s). */
+  lockTtlMs?: number;
+  /** Called at each fault point (tests kill the process there). */
+  faultPoint?: (point: TxnFaultPoint, txId: string) => void;
+  /** Failures the caller is not waiting for (background rollbacks, lost commit replies). */
+  onBackgroundError?: (err: unknown) => void;
+}
+
+/** Attempts at a one-phase write refused because a read at a later timestamp was served first. */
+const MAX_COMMIT_TS_RETRIES = 8;
+
+/**
+ * Commits a change atomically with snapshot isolation (ADR 0009). A change within one region
+ * that fits one batch is one Raft entry (one phase). A wider one runs two-phase commit:
+ * prewrite each region's part as a lock, record the decision in the consensus service, then
+ * commit each part at the commit timestamp. Readers that meet a lock resolve it by the
+ * decision, so a coordinator that dies at any point leaves a transaction that ends all applied
+ * or all absent. A write-write conflict aborts this transaction (ABORTED, WRITE_CONFLICT); it
+ * is never retried here, because the change was computed from a snapshot that is now stale.
+ */
+export class TransactionCommitter {
+  private readonly encoder = new TermEncoder();
+  private readonly lockTtlMs: number;
+
+  constructor(
+    private readonly stores: StoreClient,
+    private readonly decisions: TxnDecisions,
+    private readonly opts: TxnCommitterOptions = {},
+  ) {
+    this.lockTtlMs = opts.lockTtlMs ?? 5000;
+  }
+
+  /** `startTs`: the snapshot the change was computed from (a fresh timestamp when it read nothing). */
+  async commit(change: TxnChange, startTs?: bigint): Promise<TxnOutcome> {
+    const start = startTs ?? (await this.decisions.timestamp());
+    if (!change.inserts.length && !change.deletes.length) return { commitTs: start, txId: '', regions: 0 };
+    for (let reroutes = 0; ; reroutes++) {
+      const parts = [...partitionByRegion(await this.stores.router.regions(), change.inserts, change.deletes)].map(([region, part]) => ({ region, batches: encodeBounded(this.encoder, part) }));
+      try {
+        if (parts.length === 1 && parts[0].batches.length === 1) return await this.onePhase(parts[0].region, parts[0].batches[0], start);
+        return await this.twoPhase(parts, start);
+      } catch (err) {
+        if (!isStaleRegion(err) || reroutes >= MAX_REROUTES) throw err;
+        await this.stores.router.refresh();
+      }
+    }
+  }
+
+  private async onePhase(region: RegionDescriptor, batch: Uint8Array, startTs: bigint): Promise<TxnOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const commitTs = await this.decisions.timestamp();
+      try {
+        await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs });
+        return { commitTs, txId: '', regions: 1 };
+      } catch (err) {
+        const tooOld = err instanceof QuarryError && err.details.reason === 'COMMIT_TS_TOO_OLD';
+        if (tooOld && attempt < MAX_COMMIT_TS_RETRIES) continue;
+        const lock = lockFromError(err);
+        if (lock && attempt === 0 && (await this.stores.locks.resolve(region, lock)) === 'resolved') continue;
+        throw lock ? lockConflict(lock) : err;
+      }
+    }
+  }
+
+  private async twoPhase(parts: { region: RegionDescriptor; batches: Uint8Array[] }[], startTs: bigint): Promise<TxnOutcome> {
+    const txId = randomBytes(12).toString('base64url');
+    const regions = parts.map((p) => p.region);
+    try {
+      await Promise.all(parts.map(async (p) => {
+        for (const batch of p.batches) await this.prewrite(p.region, txId, startTs, batch);
+      }));
+    } catch (err) {
+      await this.abort(txId, regions);
+      throw err;
+    }
+    this.opts.faultPoint?.('prewritten', txId);
+    const commitTs = await this.decisions.timestamp();
+    const decision = await this.decisions.decide(txId, { state: 'committed', commitTs });
+    if (decision.state === 'aborted') {
+      void this.rollbackAll(txId, regions);
+      throw new QuarryError('ABORTED', `transaction ${txId} was rolled back by a reader: it stayed undecided longer than its lock TTL (${this.lockTtlMs} ms)`, false, { reason: 'LOCK_EXPIRED' });
+    }
+    this.opts.faultPoint?.('decided', txId);
+    // Committed from here on, whatever happens next: a region this fails to reach is
+    // committed by the next reader that meets its lock.
+    const results = await Promise.allSettled(regions.map((r) => this.stores.call(StoreCommitTxn, r, { regionId: r.id, txId, commitTs })));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) for (const f of failed) this.opts.onBackgroundError?.(f.reason);
+    else await this.decisions.forget(txId).catch((err: unknown) => this.opts.onBackgroundError?.(err));
+    return { commitTs, txId, regions: regions.length };
+  }
+
+  private async prewrite(region: RegionDescriptor, txId: string, startTs: bigint, batch: Uint8Array): Promise<void> {
+    const body = { regionId: region.id, txId, startTs, batch, regionVersion: region.version, lockTtlMs: this.lockTtlMs };
+    try {
+      await this.stores.call(StorePrewrite, region, body);
+    } catch (err) {
+      const lock = lockFromError(err);
+      if (!lock) throw err;
+      // A finished or abandoned transaction's lock is cleared once; a live one is a conflict.
+      if ((await this.stores.locks.resolve(region, lock)) === 'pending') throw lockConflict(lock);
+      try {
+        await this.stores.call(StorePrewrite, region, body);
+      } catch (again) {
+        const still = lockFromError(again);
+        throw still ? lockConflict(still) : again;
+      }
+    }
+  }
+
+  private async abort(txId: string, regions: RegionDescriptor[]): Promise<void> {
+    try {
+      const d = await this.decisions.decide(txId, { state: 'aborted' });
+      if (d.state === 'committed') throw new Error(`transaction ${txId} is recorded as committed while aborting`);
+      await this.rollbackAll(txId, regions);
+    } catch (err) {
+      // Whatever is left is rolled back by the readers that meet it, once its TTL is over.
+      this.opts.onBackgroundError?.(err);
+    }
+  }
+
+  private async rollbackAll(txId: string, regions: RegionDescriptor[]): Promise<void> {
+    const results = await Promise.allSettled(regions.map((r) => this.stores.call(StoreRollbackTxn, r, { regionId: r.id, txId })));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) for (const f of failed) this.opts.onBackgroundError?.(f.reason);
+    else await this.decisions.forget(txId).catch((err: unknown) => this.opts.onBackgroundError?.(err));
+  }
+}
+
+function lockConflict(lock: MetLock): QuarryError {
+  return new QuarryError('ABORTED', `write conflict: a quad is locked by transaction ${lock.txId}, which has not finished`, false, { reason: 'WRITE_CONFLICT', txId: lock.txId });
+}
