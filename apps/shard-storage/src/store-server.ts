@@ -199,6 +199,7 @@ export class StoreServer {
           approximateBytes: BigInt(stats.approximateBytes),
           voters: g.confState.voters,
           checksum: req.withChecksum ? this.quads.checksum(BigInt(req.regionId)) : '',
+          openTransactions: this.node.machine(req.regionId).locks.size,
           ...this.layoutOf(req.regionId),
         };
       } catch (err) {
