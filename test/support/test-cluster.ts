@@ -23,6 +23,8 @@ export class TestCluster {
   /** HTTP port of each process, for /metrics and /ready. */
   readonly ports = new Map<string, number>();
   readonly dirs = new Map<string, ReturnType<typeof tempDir>>();
+  /** How each process was started, so restart() starts it the same way (same data dir). */
+  private readonly specs = new Map<string, { app: string; env: Record<string, string>; wait: '/ready' | '/health' }>();
   bus!: Bus;
   consensus!: ConsensusClient;
   stores!: StoreClient;
@@ -47,6 +49,7 @@ export class TestCluster {
   }
 
   async startProcess(name: string, app: string, env: Record<string, string>, wait: '/ready' | '/health' = '/health'): Promise<ServiceProcess> {
+    this.specs.set(name, { app, env, wait });
     const port = await freePort();
     const p = ServiceProcess.start(app, { QUARRY_CLUSTER: this.cluster, QUARRY_HTTP_PORT: String(port), QUARRY_INSTANCE_ID: name, ...env });
     this.procs.set(name, p);
@@ -57,6 +60,19 @@ export class TestCluster {
 
   startStore(id: number): Promise<ServiceProcess> {
     return this.startProcess(`store-${id}`, 'shard-storage', { QUARRY_STORE_ID: String(id), QUARRY_DATA_DIR: this.dir(`store-${id}`), QUARRY_LOG_LEVEL: process.env.QUARRY_TEST_LOG_LEVEL ?? 'info', ...this.env.storeEnv });
+  }
+
+  /** kill -9 of one process by name (its recorded PID); resolves when it has exited. */
+  async kill(name: string): Promise<void> {
+    await this.procs.get(name)?.stop('SIGKILL');
+  }
+
+  /** Starts a killed process again as it was first started (same data directory and settings). */
+  async restart(name: string): Promise<ServiceProcess> {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`no process named ${name} was started`);
+    await this.kill(name);
+    return this.startProcess(name, spec.app, spec.env, spec.wait);
   }
 
   /** Waits until every region has a leader that answers. */
