@@ -89,8 +89,9 @@ describe('transactions across regions', () => {
     await Promise.all([...[1, 2, 3, 4, 5, 6].map(client), reader(), reader()]);
     console.log(`concurrent transfers: statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${reads.length} snapshot reads`);
     expect([...statuses.keys()].every((s) => s === 204 || s === 409)).toBe(true);
-    expect(statuses.get(204) ?? 0).toBeGreaterThan(10);
-    expect(reads.length).toBeGreaterThan(5);
+    // Progress, not speed: a loaded CI machine commits fewer.
+    expect(statuses.get(204) ?? 0).toBeGreaterThan(4);
+    expect(reads.length).toBeGreaterThan(3);
     expect(await readTotals(base)).toEqual({ total: 800, n: 8 });
   });
 

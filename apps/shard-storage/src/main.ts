@@ -5,6 +5,7 @@ import { RegionAdminServer } from './region-admin-server';
 import { StarScanServer } from './query/star-scan-server';
 import { StoreServer } from './store-server';
 import { TxnServer } from './txn-server';
+import { ChangePublisher } from './changes/change-publisher';
 
 void runService({
   role: 'shard-storage',
@@ -13,10 +14,19 @@ void runService({
   module: async (ctx, config) => {
     useDataDir(config.dataDir, ctx.readiness);
     const peers = config.consensusPeers.map(Number);
-    const node = await StoreNode.start(ctx, { storeId: config.storeId, dataDir: config.dataDir, consensusPeers: peers, tickMs: config.tickMs, snapshotEntries: config.snapshotEntries });
+    const node = await StoreNode.start(ctx, {
+      storeId: config.storeId,
+      dataDir: config.dataDir,
+      consensusPeers: peers,
+      tickMs: config.tickMs,
+      snapshotEntries: config.snapshotEntries,
+      changeFeed: config.changeFeed,
+      changeFeedMaxBytes: config.changeFeedMaxBytes,
+    });
     new StoreServer(ctx, node).start();
     new StarScanServer(ctx, node).start();
     new TxnServer(ctx, node).start();
+    if (config.changeFeed) await new ChangePublisher(ctx, node).start();
     new RegionAdminServer(ctx, node).start();
     return { module: class ShardStorageModule {}, providers: [{ provide: StoreNode, useValue: node }] };
   },

@@ -18,4 +18,17 @@ export const shardStorageSettings = {
     description: 'Raft tick of the region groups (heartbeats every 3 ticks, elections after 10-20)',
     default: 100,
   },
+  changeFeed: {
+    env: 'QUARRY_CHANGE_FEED',
+    kind: 'bool',
+    description: 'publish every committed change to the JetStream stream QUARRY_CHANGES (docs/change-feed.md)',
+    default: true,
+  },
+  changeFeedMaxBytes: {
+    env: 'QUARRY_CHANGE_FEED_MAX_BYTES',
+    kind: 'int',
+    min: 1024 * 1024,
+    description: 'unpublished changes a region may hold before it refuses writes (the feed is down or far behind)',
+    default: 256 * 1024 * 1024,
+  },
 } as const satisfies Record<string, Setting>;

@@ -21,6 +21,10 @@ export interface StoreNodeConfig {
   consensusPeers: number[];
   tickMs: number;
   snapshotEntries: number;
+  /** Keep committed changes for the change feed (published by ChangePublisher). */
+  changeFeed?: boolean;
+  /** Unpublished change bytes per region above which writes are refused. */
+  changeFeedMaxBytes?: number;
 }
 
 /**
@@ -40,6 +44,7 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
     readonly host: MultiRaftHost,
     readonly router: RegionRouter,
     readonly consensus: ConsensusClient,
+    private readonly feed: { enabled: boolean; maxBytes: number } = { enabled: false, maxBytes: Infinity },
   ) {}
 
   static async start(ctx: ServiceContext, cfg: StoreNodeConfig): Promise<StoreNode> {
@@ -59,7 +64,8 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
       logger: { debug: (m) => ctx.logger.debug(m), info: (m) => ctx.logger.debug(m), warn: (m) => ctx.logger.warn(m), error: (m) => ctx.logger.error(m) },
     });
     const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: cfg.consensusPeers, deadlineMs: 3000 });
-    const node = new StoreNode(ctx, cfg.storeId, quads, log, host, new RegionRouter(consensus), consensus);
+    const feed = { enabled: cfg.changeFeed ?? false, maxBytes: cfg.changeFeedMaxBytes ?? 256 * 1024 * 1024 };
+    const node = new StoreNode(ctx, cfg.storeId, quads, log, host, new RegionRouter(consensus), consensus, feed);
     // Replicas this store held before a restart come back from its own log at once.
     // A group whose region is no longer registered in the quad store was absorbed by a merge
     // (the merge dropped the registration in the same transaction as the data): never reopen it.
@@ -76,7 +82,7 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
 
   private async openRegion(regionId: number, peers?: number[], meta?: RegionMeta): Promise<void> {
     if (this.machines.has(regionId)) return;
-    const sm = new RegionStateMachine(this.quads, regionId, this, meta);
+    const sm = new RegionStateMachine(this.quads, regionId, this, meta, this.feed.enabled);
     await sm.ensureCreated();
     this.machines.set(regionId, sm);
     await this.host.openGroup(regionId, sm, peers);
@@ -106,6 +112,12 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
     if (lock) {
       throw new QuarryError('LOCKED', `region ${regionId}: transaction ${lock.txId} (started at ${lock.startTs}) is not decided yet`, false, lockDetails(regionId, lock));
     }
+  }
+
+  /** Refuses a write while the region's unpublished changes exceed the change feed's limit. */
+  checkFeedBacklog(regionId: number): void {
+    const bytes = this.machine(regionId).outbox.bytes;
+    if (bytes > this.feed.maxBytes) throw new QuarryError('UNAVAILABLE', `region ${regionId}: ${bytes} bytes of changes are waiting for the change feed (limit ${this.feed.maxBytes}); is NATS JetStream up?`, true);
   }
 
   /** The current Raft term of this store's replica of the region. */
@@ -147,7 +159,7 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
   async openSplitRegion(regionId: number, meta: RegionMeta, voters: number[]): Promise<void> {
     // On a replay after a restart the group is already open, restored from its own log.
     if (this.machines.has(regionId)) return;
-    const sm = new RegionStateMachine(this.quads, regionId, this, meta);
+    const sm = new RegionStateMachine(this.quads, regionId, this, meta, this.feed.enabled);
     this.machines.set(regionId, sm);
     // Every replica bootstraps the group from the same state at the same index (the split's
     // data is identical everywhere), so none needs a snapshot from the new leader.

@@ -92,9 +92,12 @@ export class StoreServer {
     bus.serve(StoreContains, s(StoreContains.name), async (req) => {
       try {
         // Same guarantees as a scan's first page: a leader confirmed by ReadIndex, the caller's
-        // layout, and a read timestamp the region still has history for.
+        // layout, a read timestamp the region still has history for, no write landing below it
+        // afterwards, and no undecided transaction that may commit at or below it (LOCKED).
         this.node.requireLeader(req.regionId);
+        await this.node.fence(req.regionId).beforeRead(req.readTs);
         await this.node.host.readIndex(req.regionId);
+        this.node.refuseIfLocked(req.regionId, req.readTs);
         const meta = this.node.machine(req.regionId).meta;
         checkRouted(req.regionId, meta, req.regionVersion);
         checkReadTs(req.regionId, meta, req.readTs, meta.start, meta.end);
@@ -127,6 +130,7 @@ export class StoreServer {
         const meta = this.node.machine(req.regionId).meta;
         checkRouted(req.regionId, meta, req.regionVersion);
         checkOwned(req.regionId, meta, batchSubjectHashes(req.batch));
+        this.node.checkFeedBacklog(req.regionId);
         // A transactional one-phase write must not land under a read already served; blind
         // bulk writes (start_ts 0) are outside snapshot isolation and skip the fence.
         const propose = () => this.node.propose(req.regionId, { case: 'write', value: req });
@@ -200,6 +204,7 @@ export class StoreServer {
           voters: g.confState.voters,
           checksum: req.withChecksum ? this.quads.checksum(BigInt(req.regionId)) : '',
           openTransactions: this.node.machine(req.regionId).locks.size,
+          pendingChanges: this.node.machine(req.regionId).outbox.size,
           ...this.layoutOf(req.regionId),
         };
       } catch (err) {

@@ -33,6 +33,7 @@ export class TxnServer {
         const meta = this.node.machine(req.regionId).meta;
         checkRouted(req.regionId, meta, req.regionVersion);
         checkOwned(req.regionId, meta, batchSubjectHashes(req.batch));
+        this.node.checkFeedBacklog(req.regionId);
         await this.node.propose(req.regionId, { case: 'prewrite', value: req });
         return {};
       } catch (err) {

@@ -5,3 +5,4 @@ export * from './gen/quarry/v1/raft_pb';
 export * from './gen/quarry/v1/consensus_pb';
 export * from './gen/quarry/v1/store_pb';
 export * from './gen/quarry/v1/query_pb';
+export * from './gen/quarry/v1/changes_pb';

@@ -1,6 +1,8 @@
 import type { Quad, Term } from '@quarry/rdf';
+import { quad as makeQuad } from '@quarry/rdf';
 import { BatchBuilder } from './batch-builder';
-import { TermKind, isKnownKind } from './term-encoding/term-kind';
+import { decodeTerm } from './term-encoding/term-decoder';
+import { ENCODED_TERM_SIZE, TermKind, isKnownKind } from './term-encoding/term-kind';
 import type { TermEncoder } from './term-encoding/term-encoder';
 import { MalformedTermError } from './errors';
 
@@ -76,4 +78,18 @@ function checkPosition(term: Term, position: number, index: number): void {
   if (!QUAD_POSITION_TYPES[position].has(term.termType)) {
     throw new MalformedTermError(`quad ${index}: a ${term.termType} cannot be the ${POSITION_NAMES[position]}`);
   }
+}
+
+/** The quads of a batch, decoded back to RDF/JS terms (the change feed publishes them). */
+export function decodeBatch(batch: EncodedBatch): { inserts: Quad[]; deletes: Quad[] } {
+  const strings = new Map(batch.strings.map((s) => [Buffer.from(s.hash).toString('latin1'), s.value]));
+  const lookup = (hash: Uint8Array): string | undefined => strings.get(Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString('latin1'));
+  const terms: Term[] = [];
+  for (let rank = 0; rank < batch.termCount; rank++) terms.push(decodeTerm(batch.terms, rank * ENCODED_TERM_SIZE, lookup));
+  const quadsOf = (ids: Uint32Array): Quad[] => {
+    const out: Quad[] = [];
+    for (let i = 0; i < ids.length; i += 4) out.push(makeQuad(terms[ids[i]] as Quad['subject'], terms[ids[i + 1]] as Quad['predicate'], terms[ids[i + 2]] as Quad['object'], terms[ids[i + 3]] as Quad['graph']));
+    return out;
+  };
+  return { inserts: quadsOf(batch.inserts), deletes: quadsOf(batch.deletes) };
 }

@@ -17,7 +17,7 @@ export interface TxnChange {
 
 export interface TxnOutcome {
   commitTs: bigint;
-  /** Empty for a one-phase commit. */
+  /** Names the transaction in locks, decisions and the change feed (empty when nothing was written). */
   txId: string;
   regions: number;
 }
@@ -75,11 +75,12 @@ export class TransactionCommitter {
   }
 
   private async onePhase(region: RegionDescriptor, batch: Uint8Array, startTs: bigint): Promise<TxnOutcome> {
+    const txId = newTxId();
     for (let attempt = 0; ; attempt++) {
       const commitTs = await this.decisions.timestamp();
       try {
-        await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs });
-        return { commitTs, txId: '', regions: 1 };
+        await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs, txId });
+        return { commitTs, txId, regions: 1 };
       } catch (err) {
         const tooOld = err instanceof QuarryError && err.details.reason === 'COMMIT_TS_TOO_OLD';
         if (tooOld && attempt < MAX_COMMIT_TS_RETRIES) continue;
@@ -91,7 +92,7 @@ export class TransactionCommitter {
   }
 
   private async twoPhase(parts: { region: RegionDescriptor; batches: Uint8Array[] }[], startTs: bigint): Promise<TxnOutcome> {
-    const txId = randomBytes(12).toString('base64url');
+    const txId = newTxId();
     const regions = parts.map((p) => p.region);
     try {
       await Promise.all(parts.map(async (p) => {
@@ -154,6 +155,8 @@ export class TransactionCommitter {
     else await this.decisions.forget(txId).catch((err: unknown) => this.opts.onBackgroundError?.(err));
   }
 }
+
+const newTxId = (): string => randomBytes(12).toString('base64url');
 
 function lockConflict(lock: MetLock): QuarryError {
   return new QuarryError('ABORTED', `write conflict: a quad is locked by transaction ${lock.txId}, which has not finished`, false, { reason: 'WRITE_CONFLICT', txId: lock.txId });

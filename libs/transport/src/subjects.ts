@@ -23,6 +23,16 @@ export class Subjects {
     return `quarry_${this.cluster}_services`;
   }
 
+  /** Committed changes of one region (`>`: every region), the change feed's subjects. */
+  changes(regionId: number | '>' = '>'): string {
+    return `quarry.${this.cluster}.changes.${regionId}`;
+  }
+
+  /** The change-feed stream: QUARRY_CHANGES for the default cluster, suffixed otherwise. */
+  get changesStream(): string {
+    return this.cluster === 'default' ? 'QUARRY_CHANGES' : `QUARRY_CHANGES_${this.cluster.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  }
+
   /** The cluster-events stream: QUARRY_EVENTS for the default cluster, suffixed otherwise. */
   get eventsStream(): string {
     return this.cluster === 'default' ? 'QUARRY_EVENTS' : `QUARRY_EVENTS_${this.cluster.replace(/[^A-Za-z0-9_]/g, '_')}`;

@@ -3,6 +3,7 @@ import type { GroupStateMachine } from '@quarry/multiraft';
 import { RegionCommandSchema, type CommitMergeCommand, type CommitTxnRequest, type PrepareMergeCommand, type PrewriteRequest, type SplitCommand, type WriteRequest } from '@quarry/proto';
 import type { Entry } from '@quarry/raft';
 import { batchQuadKeys, deserializeEncodedBatch, type QuadStore } from '@quarry/storage';
+import { ChangeOutbox } from './change-outbox';
 import { TxnLockTable, type LockInfo } from './txn-locks';
 import { adjacent, decodeMetaChunk, encodeMetaChunk, endOf, LEGACY_META, MAX_MERGED_RANGES, metaOwns, toWireEnd, type RegionMeta } from './region-meta';
 
@@ -64,18 +65,26 @@ export class RegionStateMachine implements GroupStateMachine {
   private current: RegionMeta;
   private snapshotWanted = false;
   private txnLocks = new TxnLockTable();
+  private changeOutbox = new ChangeOutbox();
 
   constructor(
     private readonly store: QuadStore,
     readonly regionId: number,
     private readonly host?: RegionShapeHost,
     initial: RegionMeta = LEGACY_META,
+    /** Keep committed changes for the change feed (QUARRY_CHANGE_FEED). */
+    private readonly feed = false,
   ) {
     this.current = { ...initial };
   }
 
   get meta(): RegionMeta {
     return this.current;
+  }
+
+  /** Committed changes not yet confirmed published to the change feed. */
+  get outbox(): ChangeOutbox {
+    return this.changeOutbox;
   }
 
   /** Open transactions (prewritten, not yet committed or rolled back). */
@@ -118,6 +127,10 @@ export class RegionStateMachine implements GroupStateMachine {
           case 'rollbackTxn':
             results.push({ ok: true, found: this.txnLocks.remove(cmd.op.value.txId) !== undefined });
             break;
+          case 'trimChanges':
+            this.changeOutbox.trim(cmd.op.value.upToTs);
+            results.push({ ok: true });
+            break;
           case 'split':
             results.push(await this.applySplit(cmd.op.value));
             break;
@@ -148,6 +161,7 @@ export class RegionStateMachine implements GroupStateMachine {
     this.checkVersion(w.regionVersion, 'write');
     if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.commitTs);
     await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
+    if (this.feed) this.changeOutbox.add(w.commitTs, w.txId, [w.batch]);
   }
 
   /**
@@ -175,12 +189,14 @@ export class RegionStateMachine implements GroupStateMachine {
   private async applyCommitTxn(c: CommitTxnRequest): Promise<RegionApplyResult> {
     const batches = this.txnLocks.remove(c.txId);
     for (const batch of batches ?? []) await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
+    if (batches && this.feed) this.changeOutbox.add(c.commitTs, c.txId, batches);
     return { ok: true, found: batches !== undefined };
   }
 
-  /** Locks are not carried across a change of shape: it waits until they are resolved. */
+  /** Locks and unpublished changes are not carried across a change of shape: it waits for them. */
   private checkNoOpenTransactions(what: string): void {
     if (this.txnLocks.size) throw new Refused('INVALID', `region ${this.regionId} has ${this.txnLocks.size} open transaction(s); ${what} refused, retry later`);
+    if (this.changeOutbox.size) throw new Refused('INVALID', `region ${this.regionId} has ${this.changeOutbox.size} change(s) not yet in the change feed; ${what} refused, retry later`);
   }
 
   private async applySplit(c: SplitCommand): Promise<RegionApplyResult> {
@@ -258,6 +274,7 @@ export class RegionStateMachine implements GroupStateMachine {
     };
     push(encodeMetaChunk(this.current));
     push(this.txnLocks.encode());
+    push(this.changeOutbox.encode());
     for await (const c of this.store.snapshot(this.key)) push(c);
     return Buffer.concat(parts);
   }
@@ -265,13 +282,20 @@ export class RegionStateMachine implements GroupStateMachine {
   async restore(data: Uint8Array): Promise<void> {
     const chunks = splitChunks(data);
     const meta = chunks.length ? decodeMetaChunk(chunks[0]) : undefined;
-    const rest = meta ? chunks.slice(1) : chunks;
-    // Snapshots taken before transactions existed have no locks chunk.
-    const hasLocks = meta !== undefined && rest.length > 0 && TxnLockTable.isChunk(rest[0]);
-    const locks = hasLocks ? TxnLockTable.decode(rest[0]) : new TxnLockTable();
-    await this.store.restoreSnapshot(this.key, hasLocks ? rest.slice(1) : rest); // validated, then swapped in atomically
+    let rest = meta ? chunks.slice(1) : chunks;
+    // Snapshots taken before transactions and the change feed existed have no such chunks.
+    const take = <T>(isChunk: (c: Uint8Array) => boolean, decode: (c: Uint8Array) => T, empty: () => T): T => {
+      if (!meta || !rest.length || !isChunk(rest[0])) return empty();
+      const value = decode(rest[0]);
+      rest = rest.slice(1);
+      return value;
+    };
+    const locks = take(TxnLockTable.isChunk, TxnLockTable.decode, () => new TxnLockTable());
+    const outbox = take(ChangeOutbox.isChunk, ChangeOutbox.decode, () => new ChangeOutbox());
+    await this.store.restoreSnapshot(this.key, rest); // validated, then swapped in atomically
     if (meta) this.current = meta;
     this.txnLocks = locks;
+    this.changeOutbox = outbox;
   }
 }
 

@@ -99,7 +99,7 @@ describe('RegionStateMachine transactions', () => {
     expect((await run(sm, { case: 'commitTxn', value: { regionId: 1, txId: 't1', commitTs: 30n } })).found).toBe(false);
     expect(store.checksum(1n)).toBe(before);
 
-    const split = await run(sm, { case: 'split', value: { regionId: 1, splitHash: 1n << 63n, newRegionId: 2, expectedVersion: 0n } });
+    const split = await run(sm, { case: 'split', value: { splitHash: 1n << 63n, newRegionId: 2, expectedVersion: 0n } });
     expect(split).toMatchObject({ ok: false, code: 'INVALID' });
     expect(split.error).toMatch(/open transaction/);
 
