@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataFactory } from 'n3';
 import { TransactionCommitter, TxnDecisions } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
@@ -93,6 +95,30 @@ describe('transactions across regions', () => {
     expect(statuses.get(204) ?? 0).toBeGreaterThan(4);
     expect(reads.length).toBeGreaterThan(3);
     expect(await readTotals(base)).toEqual({ total: 800, n: 8 });
+  });
+
+  it('runs LOAD as part of the request: a missing source fails the whole request with nothing written, unless SILENT', async () => {
+    const server = createServer((req, res) => {
+      if (req.url !== '/people.nt') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/n-triples' });
+      res.end(accounts.map((a) => `<${accountIri(a)}> <http://bank.example/owner> "owner ${a}" .`).join('\n') + '\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const source = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const owners = async (): Promise<number> => {
+        const res = await fetch(`${base}/sparql`, { method: 'POST', headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' }, body: 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://bank.example/owners> { ?a <http://bank.example/owner> ?o } }' });
+        return Number(((await res.json()) as { results: { bindings: { n: { value: string } }[] } }).results.bindings[0].n.value);
+      };
+      const failed = await fetch(`${base}/update`, { method: 'POST', headers: { 'content-type': 'application/sparql-update' }, body: `LOAD <${source}/people.nt> INTO GRAPH <http://bank.example/owners> ; LOAD <${source}/missing.nt>` });
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toMatch(/nothing was changed.*404/s);
+      expect(await owners()).toBe(0);
+      expect(await postUpdate(base, `LOAD <${source}/people.nt> INTO GRAPH <http://bank.example/owners> ; LOAD SILENT <${source}/missing.nt>`)).toBe(204);
+      expect(await owners()).toBe(accounts.length);
+    } finally {
+      server.close();
+    }
   });
 
   for (const point of ['prewritten', 'decided'] as const) {

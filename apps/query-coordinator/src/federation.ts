@@ -1,5 +1,6 @@
 import type { ConfigOf } from '@quarry/config';
-import { httpServiceHandler, type ServiceHandler } from '@quarry/sparql';
+import { httpServiceHandler, type ServiceHandler, type UpdateLoader } from '@quarry/sparql';
+import { documentLoader } from './document-loader';
 import type { queryCoordinatorSettings } from './settings';
 
 /** SERVICE as configured: any endpoint ('*'), none ('none'), or the listed IRI prefixes. */
@@ -10,4 +11,11 @@ export function serviceHandlerFrom(config: ConfigOf<typeof queryCoordinatorSetti
     timeoutMs: config.serviceTimeoutMs,
     maxResponseBytes: config.serviceMaxResponseBytes,
   });
+}
+
+/** SPARQL LOAD as configured (QUARRY_LOAD_ALLOW, QUARRY_LOAD_DIR); undefined when both are off. */
+export function updateLoaderFrom(config: ConfigOf<typeof queryCoordinatorSettings>): UpdateLoader | undefined {
+  const remote = config.loadAllow.includes('none') ? [] : config.loadAllow.includes('*') ? '*' : config.loadAllow;
+  if (remote !== '*' && remote.length === 0 && !config.loadDir) return undefined;
+  return documentLoader({ allow: remote, localDir: config.loadDir, timeoutMs: config.loadTimeoutMs, maxBytes: config.loadMaxBytes });
 }
