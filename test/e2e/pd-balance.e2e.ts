@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/processes';
+import { eventually, runCli } from '../support/processes';
 import { TestCluster } from '../support/test-cluster';
 
 /** A new storage node receives regions and leaders until every store is within one of the mean. */
 describe('placement driver: balance', () => {
-  const tc = new TestCluster({ stores: 3, regions: 4 });
+  const tc = new TestCluster({ stores: 3, regions: 4, storeEnv: { QUARRY_REMOVED_REPLICA_GRACE_MS: '2000' } });
 
   beforeAll(async () => {
     await tc.start();
@@ -38,5 +38,20 @@ describe('placement driver: balance', () => {
     const final = (JSON.parse(last) as { stores: { replicas: number }[] }).stores.map((x) => x.replicas);
     expect(final.reduce((a, b) => a + b, 0)).toBe(12); // 4 regions x 3 replicas, none lost or doubled
     expect(Math.max(...final) - Math.min(...final)).toBeLessThanOrEqual(1);
+
+    // The stores that gave replicas away destroyed them (data and Raft group), and only those.
+    const regions = (await tc.stores.router.refresh()).regions;
+    await eventually(async () => {
+      for (const r of regions) {
+        for (const store of [1, 2, 3, 4]) {
+          const hosted = await tc.stores.replicaStatus(store, r.id).then(
+            () => true,
+            (e: { code?: string }) => (e.code === 'NOT_FOUND' ? false : undefined),
+          );
+          if (hosted !== r.stores.includes(store)) return undefined;
+        }
+      }
+      return true;
+    }, 30_000);
   });
 });

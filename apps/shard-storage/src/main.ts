@@ -22,6 +22,7 @@ void runService({
       snapshotEntries: config.snapshotEntries,
       changeFeed: config.changeFeed,
       changeFeedMaxBytes: config.changeFeedMaxBytes,
+      removedReplicaGraceMs: config.removedReplicaGraceMs,
     });
     new StoreServer(ctx, node).start();
     new StarScanServer(ctx, node).start();

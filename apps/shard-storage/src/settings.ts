@@ -18,6 +18,13 @@ export const shardStorageSettings = {
     description: 'Raft tick of the region groups (heartbeats every 3 ticks, elections after 10-20)',
     default: 100,
   },
+  removedReplicaGraceMs: {
+    env: 'QUARRY_REMOVED_REPLICA_GRACE_MS',
+    kind: 'int',
+    min: 0,
+    description: 'how long the region map must leave this store out of a region before its local replica is destroyed',
+    default: 30_000,
+  },
   changeFeed: {
     env: 'QUARRY_CHANGE_FEED',
     kind: 'bool',

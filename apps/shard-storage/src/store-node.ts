@@ -25,6 +25,8 @@ export interface StoreNodeConfig {
   changeFeed?: boolean;
   /** Unpublished change bytes per region above which writes are refused. */
   changeFeedMaxBytes?: number;
+  /** How long the region map must leave this store out of a region before its replica is destroyed. */
+  removedReplicaGraceMs?: number;
 }
 
 /**
@@ -34,6 +36,9 @@ export interface StoreNodeConfig {
 export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, RegionShapeHost {
   readonly machines = new Map<number, RegionStateMachine>();
   private readonly fences = new Map<number, CommitFence>();
+  /** Replicas the region map no longer places here, and since when (ms). */
+  private readonly removedSince = new Map<number, number>();
+  private removedReplicaGraceMs = 30_000;
   private timer?: NodeJS.Timeout;
 
   private constructor(
@@ -66,6 +71,7 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
     const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: cfg.consensusPeers, deadlineMs: 3000 });
     const feed = { enabled: cfg.changeFeed ?? false, maxBytes: cfg.changeFeedMaxBytes ?? 256 * 1024 * 1024 };
     const node = new StoreNode(ctx, cfg.storeId, quads, log, host, new RegionRouter(consensus), consensus, feed);
+    node.removedReplicaGraceMs = cfg.removedReplicaGraceMs ?? 30_000;
     // Replicas this store held before a restart come back from its own log at once.
     // A group whose region is no longer registered in the quad store was absorbed by a merge
     // (the merge dropped the registration in the same transaction as the data): never reopen it.
@@ -219,12 +225,42 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
         await this.openRegion(r.id, r.epoch === 1n ? r.stores : undefined, meta).catch((err: Error) => this.ctx.logger.error({ regionId: r.id, err: err.message }, 'cannot open region'));
       }
     }
+    await this.destroyRemovedReplicas(regions);
     const layouts = this.unrecordedLayouts(regions);
     if (layouts.length) {
       await recordLayouts(this.consensus, layouts).then(
         () => this.ctx.logger.info({ regions: layouts.map((l) => l.id) }, 'recorded region layouts missing from the region map'),
         (err: Error) => this.ctx.logger.warn({ err: err.message }, 'cannot record region layouts'),
       );
+    }
+  }
+
+  /**
+   * Destroys the replicas the placement driver moved away from this store. A replica is gone
+   * from the map only once its removal committed (the driver records the map after the
+   * membership change), but the removed replica itself rarely learns of it: the leader stops
+   * talking to it. So the map decides, after a grace period that outlasts any in-flight split
+   * (a region the map does not know, or knows at an older range version, is never touched).
+   * The quads go with the region's registration, so a restart does not reopen it either.
+   */
+  private async destroyRemovedReplicas(regions: RegionDescriptor[]): Promise<void> {
+    const now = Date.now();
+    for (const [id, sm] of [...this.machines]) {
+      const r = regions.find((x) => x.id === id);
+      const removed = r !== undefined && !r.stores.includes(this.storeId) && r.version >= sm.meta.version && !this.host.group(id).isLeader;
+      if (!removed) {
+        this.removedSince.delete(id);
+        continue;
+      }
+      const since = this.removedSince.get(id) ?? now;
+      this.removedSince.set(id, since);
+      if (now - since < this.removedReplicaGraceMs) continue;
+      this.host.closeGroup(id);
+      this.machines.delete(id);
+      this.fences.delete(id);
+      this.removedSince.delete(id);
+      await this.quads.dropRegion(BigInt(id));
+      this.ctx.logger.info({ regionId: id, stores: r.stores }, 'destroyed a region replica moved away from this store');
     }
   }
 
