@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseLubmArgs, type LubmBenchArgs } from './args';
 import { benchJson, comparisonTable, rowMismatches, type SystemResult } from './bench-report';
-import { loadIntoCluster, startBenchCluster, type BenchCluster } from './bench-cluster';
+import { loadIntoCluster, startBenchCluster, stopOnSignals } from '../shared/bench-cluster';
 import { OWN_QUERIES, readLubmQueries, type BenchQuery } from './bench-queries';
 import { loadOxigraph, measureOnOxigraph, readNTriples } from './oxigraph-side';
 import { measureOnCluster } from './quarry-queries';
@@ -12,19 +12,10 @@ const EXIT_HARNESS_ERROR = 2;
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function stopOnSignals(cluster: BenchCluster): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: stopping cluster ${cluster.name}`);
-      void cluster.stop().finally(() => process.exit(130));
-    });
-  }
-}
-
 /** Cluster: start, `quarry load` (timed), warm runs of every query, stop (always). */
 async function runQuarrySide(args: LubmBenchArgs, file: string, queries: BenchQuery[]): Promise<SystemResult> {
   const cluster = await startBenchCluster(args.stores, progress);
-  stopOnSignals(cluster);
+  stopOnSignals(cluster, progress);
   try {
     const load = await loadIntoCluster(cluster, file);
     progress(`quarry load: ${load.quads} quads in ${load.seconds} s wall clock (the CLI reports ${load.reportedSeconds ?? '?'} s of writing)`);

@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
 import { OpsJob } from './entities/ops-job.entity';
+import { LoadSaga, LoadSagaBlob } from './entities/load-saga.entity';
 import { InitialSchema1763760000000 } from './migrations/1763760000000-initial-schema';
+import { LoadSagas1763900000000 } from './migrations/1763900000000-load-sagas';
 
-export const controlDbEntities = [OpsJob];
-export const controlDbMigrations = [InitialSchema1763760000000];
+export const controlDbEntities = [OpsJob, LoadSaga, LoadSagaBlob];
+export const controlDbMigrations = [InitialSchema1763760000000, LoadSagas1763900000000];
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/quarry';
 
@@ -52,7 +54,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     const rows: unknown[] = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rows.length === 0) await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
-      if (err.code !== '42P04') throw err; // created concurrently
+      // Created concurrently (ops and a coordinator start together): PostgreSQL reports either
+      // duplicate_database or, when both inserts race in pg_database, unique_violation.
+      if (err.code !== '42P04' && err.code !== '23505') throw err;
     });
   } finally {
     await admin.destroy();

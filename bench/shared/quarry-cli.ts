@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
-/** The repository root, from dist/bench/lubm (compiled) or bench/lubm (sources). */
+/** The repository root, from dist/bench/<name> (compiled) or bench/<name> (sources). */
 export const REPO_ROOT = resolve(__dirname, __dirname.includes(`${join('dist', 'bench')}`) ? '../../..' : '../..');
 const CLI = join(REPO_ROOT, 'tools', 'cli', 'bin', 'quarry.js');
 
