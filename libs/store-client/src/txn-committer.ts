@@ -60,12 +60,15 @@ export class TransactionCommitter {
 
   /** `startTs`: the snapshot the change was computed from (a fresh timestamp when it read nothing). */
   async commit(change: TxnChange, startTs?: bigint): Promise<TxnOutcome> {
+    // A change that read nothing has no snapshot to protect: its start is its first commit
+    // timestamp, which saves a round trip to the oracle for blind one-phase writes.
+    const blind = startTs === undefined;
     const start = startTs ?? (await this.decisions.timestamp());
     if (!change.inserts.length && !change.deletes.length) return { commitTs: start, txId: '', regions: 0 };
     for (let reroutes = 0; ; reroutes++) {
       const parts = [...partitionByRegion(await this.stores.router.regions(), change.inserts, change.deletes)].map(([region, part]) => ({ region, batches: encodeBounded(this.encoder, part) }));
       try {
-        if (parts.length === 1 && parts[0].batches.length === 1) return await this.onePhase(parts[0].region, parts[0].batches[0], start);
+        if (parts.length === 1 && parts[0].batches.length === 1) return await this.onePhase(parts[0].region, parts[0].batches[0], start, blind);
         return await this.twoPhase(parts, start);
       } catch (err) {
         if (!isStaleRegion(err) || reroutes >= MAX_REROUTES) throw err;
@@ -74,10 +77,10 @@ export class TransactionCommitter {
     }
   }
 
-  private async onePhase(region: RegionDescriptor, batch: Uint8Array, startTs: bigint): Promise<TxnOutcome> {
+  private async onePhase(region: RegionDescriptor, batch: Uint8Array, startTs: bigint, blind: boolean): Promise<TxnOutcome> {
     const txId = newTxId();
     for (let attempt = 0; ; attempt++) {
-      const commitTs = await this.decisions.timestamp();
+      const commitTs = blind && attempt === 0 ? startTs : await this.decisions.timestamp();
       try {
         await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs, txId });
         return { commitTs, txId, regions: 1 };
@@ -114,8 +117,9 @@ export class TransactionCommitter {
     // committed by the next reader that meets its lock.
     const results = await Promise.allSettled(regions.map((r) => this.stores.call(StoreCommitTxn, r, { regionId: r.id, txId, commitTs })));
     const failed = results.filter((r) => r.status === 'rejected');
+    // The decision is dropped in the background: the caller need not wait for housekeeping.
     if (failed.length) for (const f of failed) this.opts.onBackgroundError?.(f.reason);
-    else await this.decisions.forget(txId).catch((err: unknown) => this.opts.onBackgroundError?.(err));
+    else void this.decisions.forget(txId).catch((err: unknown) => this.opts.onBackgroundError?.(err));
     return { commitTs, txId, regions: regions.length };
   }
 

@@ -1,7 +1,7 @@
 import type { ConsensusClient } from '@quarry/consensus-client';
 
 /** Bits of a hybrid timestamp under its physical milliseconds (the oracle's layout). */
-const LOGICAL_BITS = 18n;
+export const LOGICAL_BITS = 18n;
 
 export type TxnDecision = { state: 'committed'; commitTs: bigint } | { state: 'aborted' };
 
@@ -10,6 +10,9 @@ export const txnDecisionKey = (txId: string): string => `txn/${txId}`;
 
 /** Physical milliseconds of a hybrid timestamp. */
 export const physicalMs = (ts: bigint): bigint => ts >> LOGICAL_BITS;
+
+/** The smallest hybrid timestamp of a physical millisecond. */
+export const fromPhysicalMs = (ms: bigint): bigint => ms << LOGICAL_BITS;
 
 function encode(d: TxnDecision): string {
   return d.state === 'committed' ? `committed ${d.commitTs}` : 'aborted';

@@ -4,10 +4,18 @@ import { ChangeEventSchema, type PendingChange } from '@quarry/proto';
 import { quadToLine } from '@quarry/rdf';
 import type { ServiceContext } from '@quarry/service-kit';
 import { decodeBatch, deserializeEncodedBatch } from '@quarry/storage';
+import { fromPhysicalMs, physicalMs } from '@quarry/store-client';
 import type { StoreNode } from '../store-node';
 
 /** Text per feed message; NATS refuses messages over 1 MiB by default. */
 const MAX_EVENT_TEXT = 700 * 1024;
+/**
+ * How far behind the oracle the feed's resolved timestamp trails. Resolving up to the newest
+ * timestamp would pass the commit fence a read at "now", which refuses every one-phase write
+ * whose timestamp was taken a moment earlier and is still on its way (it retries with a new
+ * one); half a second back, writes in flight are above it.
+ */
+const RESOLVE_LAG_MS = 500n;
 /** JetStream drops a re-published message with the same id within this window. */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 
@@ -16,8 +24,8 @@ const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
  * store leads, the changes of its outbox that no later apply can precede, in commit-timestamp
  * order, then a TrimChanges entry so every replica drops them.
  *
- * "No later apply can precede" is a resolved timestamp, as TiCDC's: a fresh oracle timestamp T
- * passed through the commit fence (no one-phase write at or below T can still be admitted or be
+ * "No later apply can precede" is a resolved timestamp, as TiCDC's: an oracle timestamp T
+ * (RESOLVE_LAG_MS back) passed through the commit fence (no one-phase write at or below T can still be admitted or be
  * in flight) and a ReadIndex (everything committed is applied), capped below the oldest open
  * lock (a prewritten transaction commits above its start). Exactly once: each message carries
  * the id region-ts-part (JetStream drops duplicates), and a new leader starts after the commit
@@ -34,7 +42,7 @@ export class ChangePublisher {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly node: StoreNode,
-    private readonly intervalMs = 100,
+    private readonly intervalMs = 200,
   ) {}
 
   async start(): Promise<void> {
@@ -71,7 +79,7 @@ export class ChangePublisher {
     let last = this.published.get(regionId);
     if (!last || last.term !== term) last = { term, ts: await this.lastPublished(regionId) };
     this.published.set(regionId, last);
-    const now = await this.node.consensus.timestamp();
+    const now = fromPhysicalMs(physicalMs(await this.node.consensus.timestamp()) - RESOLVE_LAG_MS);
     await this.node.fence(regionId).beforeRead(now);
     await this.node.host.readIndex(regionId);
     if (!this.node.host.group(regionId).isLeader) return;
