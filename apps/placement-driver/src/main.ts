@@ -17,7 +17,7 @@ void runService({
     const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: config.consensusPeers.map(Number), deadlineMs: 3000 });
     const bootstrap = new RegionBootstrap(ctx, consensus, { initialRegions: config.initialRegions, replicas: config.replicas });
     const stores = new StoreClient(ctx.bus, new RegionRouter(consensus), { cluster: ctx.subjects.cluster, deadlineMs: 10_000 });
-    const sizing = { splitQuads: config.regionSplitQuads, mergeQuads: config.regionMergeQuads, minRegions: config.initialRegions };
+    const sizing = { splitQuads: config.regionSplitQuads, mergeQuads: config.regionMergeQuads, minRegions: config.initialRegions, hotWriteQps: config.regionHotWriteQps };
     validateSizing(sizing);
     const sizer = new RegionSizer(ctx, stores, { ...sizing, checkMs: config.regionSizeCheckMs });
     const scheduler = new RegionScheduler(

@@ -33,6 +33,13 @@ export const placementDriverSettings = {
     description: 'two adjacent regions on the same stores both holding fewer quads than this are merged (0 = never), never below QUARRY_INITIAL_REGIONS regions; at most half of QUARRY_REGION_SPLIT_QUADS',
     default: 50_000,
   },
+  regionHotWriteQps: {
+    env: 'QUARRY_REGION_HOT_WRITE_QPS',
+    kind: 'int',
+    min: 0,
+    description: 'a region taking more written quads per second than this (between two size checks) is split at its median subject hash (0 = never)',
+    default: 20_000,
+  },
   regionSizeCheckMs: {
     env: 'QUARRY_REGION_SIZE_CHECK_MS',
     kind: 'int',

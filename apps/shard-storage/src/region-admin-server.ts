@@ -1,12 +1,11 @@
-import { create, toBinary } from '@bufbuild/protobuf';
-import { RegionCommandSchema, type RegionDescriptor } from '@quarry/proto';
+import type { RegionDescriptor } from '@quarry/proto';
 import type { Quad } from '@quarry/rdf';
 import type { ServiceContext } from '@quarry/service-kit';
 import { allocateRegionId, recordLayouts, storeSubject, StoreCommitMerge, StorePrepareMerge, StoreSplitRegion, type RegionLayout } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import { adjacent, endOf, metaOwns, type RegionMeta } from './region/region-meta';
 import { medianSubjectHash } from './region/region-median';
-import type { RegionApplyResult, RegionStateMachine } from './region/region-state-machine';
+import type { RegionStateMachine } from './region/region-state-machine';
 import type { StoreNode } from './store-node';
 import { wireError } from './store-server';
 
@@ -34,15 +33,6 @@ export class RegionAdminServer {
     return this.node.machine(regionId);
   }
 
-  private async propose(regionId: number, op: Parameters<typeof create<typeof RegionCommandSchema>>[1]): Promise<RegionApplyResult> {
-    const result = (await this.node.host.propose(regionId, toBinary(RegionCommandSchema, create(RegionCommandSchema, op)))) as RegionApplyResult;
-    if (!result.ok) {
-      if (result.code === 'STALE_EPOCH') throw new QuarryError('STALE_EPOCH', `region ${regionId}: ${result.error}`, false, { region: String(regionId) });
-      throw new QuarryError('INVALID_ARGUMENT', `region ${regionId}: ${result.error}`);
-    }
-    return result;
-  }
-
   start(): void {
     const s = (name: string): string => storeSubject(this.ctx.subjects.cluster, this.node.storeId, name);
     this.ctx.bus.serve(StoreSplitRegion, s(StoreSplitRegion.name), (req) => this.split(req.regionId, req.splitHash, req.regionVersion).catch((err: unknown) => wireError(err, req.regionId)));
@@ -63,7 +53,7 @@ export class RegionAdminServer {
     const cs = this.node.host.group(regionId).confState;
     if (cs.learners.length || cs.votersOutgoing.length) throw new QuarryError('FAILED_PRECONDITION', `region ${regionId} has a membership change in progress; retry later`);
     const newRegionId = await allocateRegionId(this.node.consensus);
-    const result = await this.propose(regionId, { op: { case: 'split', value: { splitHash, newRegionId, expectedVersion: m.version } } });
+    const result = await this.node.propose(regionId, { case: 'split', value: { splitHash, newRegionId, expectedVersion: m.version } });
     const created = result.created!;
     // The new group has no leader yet: campaigning here, where the parent's leader is, saves an election timeout.
     if (this.node.host.group(regionId).isLeader && this.node.host.groupIds().includes(created.id)) this.node.host.campaign(created.id);
@@ -83,7 +73,7 @@ export class RegionAdminServer {
     const target = this.node.machines.get(targetId);
     if (!target) throw new QuarryError('FAILED_PRECONDITION', `store ${this.node.storeId} holds no replica of region ${targetId}: merge only regions on the same stores`);
     if (!adjacent(m, target.meta)) throw new QuarryError('INVALID_ARGUMENT', `regions ${sourceId} and ${targetId} are not adjacent`);
-    const result = await this.propose(sourceId, { op: { case: 'prepareMerge', value: { targetRegionId: targetId, expectedVersion: m.version } } });
+    const result = await this.node.propose(sourceId, { case: 'prepareMerge', value: { targetRegionId: targetId, expectedVersion: m.version } });
     this.ctx.logger.info({ sourceId, targetId }, 'region frozen for a merge');
     await this.ctx.events.publish('region.merge-prepared', { region: String(sourceId), target: String(targetId) }).catch(() => undefined);
     return { frozenVersion: result.meta!.version };
@@ -109,11 +99,9 @@ export class RegionAdminServer {
     // Every write the source accepted took its timestamp before the freeze, so below this one.
     const mergeTs = await this.node.consensus.timestamp();
     const s = source.meta;
-    const result = await this.propose(targetId, {
-      op: {
-        case: 'commitMerge',
-        value: { sourceRegionId: sourceId, sourceStartHash: s.start, sourceEndHash: s.end, sourceVersion: s.version, sourceData, expectedVersion: target.meta.version, mergeTs },
-      },
+    const result = await this.node.propose(targetId, {
+      case: 'commitMerge',
+      value: { sourceRegionId: sourceId, sourceStartHash: s.start, sourceEndHash: s.end, sourceVersion: s.version, sourceData, expectedVersion: target.meta.version, mergeTs },
     });
     const map = await recordLayouts(this.node.consensus, [layoutOf(targetId, result.meta!)]);
     this.ctx.logger.info({ sourceId, targetId, quads: quads.length }, 'regions merged');

@@ -144,6 +144,9 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
         throw new QuarryError('STALE_EPOCH', `region ${regionId} refused the entry: ${result.error}`, false, { region });
       case 'LOCKED':
         throw new QuarryError('LOCKED', result.error ?? 'locked', false, lockDetails(regionId, result.lock!));
+      case 'BUSY':
+        // Retryable: the caller's client tries again with backoff until its deadline.
+        throw new QuarryError('UNAVAILABLE', `region ${regionId}: ${result.error}`, true, { region, reason: 'BUSY' });
       case 'WRITE_CONFLICT':
         throw new QuarryError('ABORTED', `write conflict: ${result.error}`, false, { region, reason: 'WRITE_CONFLICT' });
       default:

@@ -205,6 +205,7 @@ export class StoreServer {
           checksum: req.withChecksum ? this.quads.checksum(BigInt(req.regionId)) : '',
           openTransactions: this.node.machine(req.regionId).locks.size,
           pendingChanges: this.node.machine(req.regionId).outbox.size,
+          writtenQuads: BigInt(this.node.machine(req.regionId).writtenQuads),
           ...this.layoutOf(req.regionId),
         };
       } catch (err) {

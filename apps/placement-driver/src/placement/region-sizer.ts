@@ -11,6 +11,8 @@ import { chooseSizeOperation, type SizingConfig } from './region-sizing';
  */
 export class RegionSizer {
   private nextCheck = 0;
+  /** Per region: the replica sampled, its written-quads counter and when it was read. */
+  private readonly lastWrites = new Map<number, { store: number; quads: bigint; at: number }>();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -23,30 +25,49 @@ export class RegionSizer {
     if (Date.now() < this.nextCheck) return false;
     this.nextCheck = Date.now() + this.cfg.checkMs;
     const quads = new Map<number, number>();
+    const writeQps = new Map<number, number>();
     for (const r of regions) {
       for (const s of r.stores) {
         const st = await this.stores.replicaStatus(s, r.id, { counts: true }).catch(() => undefined);
         if (!st) continue;
         if (st.mergingInto) return this.finishMerge(r, st.mergingInto, regions);
         quads.set(r.id, Number(st.quadCount));
+        const rate = this.writeRate(r.id, s, st.writtenQuads);
+        if (rate !== undefined) writeQps.set(r.id, rate);
         break;
       }
     }
-    const op = chooseSizeOperation(regions, quads, this.cfg);
+    const op = chooseSizeOperation(regions, quads, this.cfg, writeQps);
     if (!op) return false;
     if (op.kind === 'split') {
-      this.ctx.logger.info({ regionId: op.region.id, quads: op.quads, threshold: this.cfg.splitQuads }, 'splitting a region over the size threshold');
+      if (op.hot) this.ctx.logger.info({ regionId: op.region.id, writeQps: writeQps.get(op.region.id), threshold: this.cfg.hotWriteQps }, 'splitting a hot region');
+      else this.ctx.logger.info({ regionId: op.region.id, quads: op.quads, threshold: this.cfg.splitQuads }, 'splitting a region over the size threshold');
       const reply = await this.stores.splitRegion(op.region);
-      await this.ctx.events.publish('region.split-scheduled', { region: String(op.region.id), quads: String(op.quads), regions: reply.regions.map((r) => r.id).join(',') });
+      await this.ctx.events.publish('region.split-scheduled', { region: String(op.region.id), quads: String(op.quads), reason: op.hot ? 'hot' : 'size', regions: reply.regions.map((r) => r.id).join(',') });
     } else {
       this.ctx.logger.info({ source: op.source.id, target: op.target.id, quads: op.quads }, 'merging two small adjacent regions');
       await mergeRegions(this.stores, op.source.id, op.target.id);
       await this.ctx.events.publish('region.merge-scheduled', { region: String(op.target.id), source: String(op.source.id), quads: String(op.quads) });
     }
     await this.stores.router.refresh();
-    // Sizes changed: look again at the next round rather than after a full interval.
+    // Sizes changed: look again at the next round rather than after a full interval. Write
+    // rates start over (two readings a full interval apart), or a split region still busy
+    // would split again at once.
     this.nextCheck = 0;
+    this.lastWrites.clear();
     return true;
+  }
+
+  /**
+   * Quads written per second since the last reading of the same replica (counters are per
+   * process: another replica, or a restart that reset it, gives no rate this time).
+   */
+  private writeRate(regionId: number, store: number, written: bigint): number | undefined {
+    const now = Date.now();
+    const last = this.lastWrites.get(regionId);
+    this.lastWrites.set(regionId, { store, quads: written, at: now });
+    if (!last || last.store !== store || written < last.quads || now <= last.at) return undefined;
+    return (Number(written - last.quads) * 1000) / (now - last.at);
   }
 
   private async finishMerge(source: RegionDescriptor, targetId: number, regions: RegionDescriptor[]): Promise<boolean> {

@@ -33,4 +33,17 @@ describe('chooseSizeOperation', () => {
     expect(() => validateSizing({ splitQuads: 100, mergeQuads: 60 })).toThrow(/at most half/);
     expect(() => validateSizing({ splitQuads: 100, mergeQuads: 50 })).not.toThrow();
   });
+
+  it('splits the hottest region over the write-rate threshold, and does not merge busy ones', () => {
+    const hot = { ...cfg, hotWriteQps: 500 };
+    const sizes = new Map([[1, 800], [2, 900], [3, 50], [4, 40]]);
+    const op = chooseSizeOperation(regions, sizes, hot, new Map([[1, 600], [2, 2000], [3, 10]]));
+    expect(op).toMatchObject({ kind: 'split', region: { id: 2 }, hot: true });
+    // Too few quads to cut between, or the feature off: no hot split.
+    expect(chooseSizeOperation(regions, new Map([[1, 50]]), hot, new Map([[1, 5000]]))).toBeUndefined();
+    expect(chooseSizeOperation(regions, sizes, cfg, new Map([[2, 2000]]))).toMatchObject({ kind: 'merge', source: { id: 4 } });
+    // Size splits come first; a busy pair is not merged (it would split again).
+    expect(chooseSizeOperation(regions, new Map([[1, 5000], [2, 900]]), hot, new Map([[2, 2000]]))).toMatchObject({ kind: 'split', region: { id: 1 } });
+    expect(chooseSizeOperation(regions, new Map([[1, 5], [2, 5], [3, 5], [4, 5]]), hot, new Map([[3, 300], [4, 300]]))).toMatchObject({ kind: 'merge', source: { id: 1 } });
+  });
 });

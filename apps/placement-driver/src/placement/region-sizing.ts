@@ -7,9 +7,14 @@ export interface SizingConfig {
   mergeQuads: number;
   /** Merges never bring the cluster below this many regions (the initial count the operator chose). */
   minRegions: number;
+  /** A region written faster than this (quads per second) is split; 0 or unset = never. */
+  hotWriteQps?: number;
 }
 
-export type SizeOperation = { kind: 'split'; region: RegionDescriptor; quads: number } | { kind: 'merge'; source: RegionDescriptor; target: RegionDescriptor; quads: number };
+export type SizeOperation = { kind: 'split'; region: RegionDescriptor; quads: number; hot?: boolean } | { kind: 'merge'; source: RegionDescriptor; target: RegionDescriptor; quads: number };
+
+/** A hot region smaller than this is not split (too few subjects to cut between usefully). */
+const MIN_QUADS_TO_SPLIT_HOT = 100;
 
 const sameStores = (a: RegionDescriptor, b: RegionDescriptor): boolean => a.stores.length === b.stores.length && [...a.stores].sort().join() === [...b.stores].sort().join();
 
@@ -28,14 +33,20 @@ export function validateSizing(cfg: Pick<SizingConfig, 'splitQuads' | 'mergeQuad
  * is the source. Merges stop at `minRegions`: a fresh cluster's empty initial regions stay.
  * `quads` has one entry per region whose size is known.
  */
-export function chooseSizeOperation(regions: RegionDescriptor[], quads: Map<number, number>, cfg: SizingConfig): SizeOperation | undefined {
+export function chooseSizeOperation(regions: RegionDescriptor[], quads: Map<number, number>, cfg: SizingConfig, writeQps: Map<number, number> = new Map()): SizeOperation | undefined {
   const big = regions.filter((r) => (quads.get(r.id) ?? 0) > cfg.splitQuads).sort((a, b) => quads.get(b.id)! - quads.get(a.id)!)[0];
   if (big) return { kind: 'split', region: big, quads: quads.get(big.id)! };
+  // A hot region splits so that its two halves can be led (and balanced) on different stores.
+  // It needs a few distinct subjects to cut between; a single hot subject cannot be split.
+  const hotQps = cfg.hotWriteQps ?? 0;
+  const hot = hotQps > 0 ? regions.filter((r) => (writeQps.get(r.id) ?? 0) > hotQps && (quads.get(r.id) ?? 0) >= MIN_QUADS_TO_SPLIT_HOT).sort((a, b) => writeQps.get(b.id)! - writeQps.get(a.id)!)[0] : undefined;
+  if (hot) return { kind: 'split', region: hot, quads: quads.get(hot.id)!, hot: true };
   if (cfg.mergeQuads <= 0 || regions.length <= cfg.minRegions) return undefined;
   const sorted = [...regions].sort((a, b) => (a.startHash < b.startHash ? -1 : 1));
   let best: SizeOperation | undefined;
   for (let i = 0; i + 1 < sorted.length; i++) {
     const [a, b] = [sorted[i], sorted[i + 1]];
+    if (hotQps > 0 && ((writeQps.get(a.id) ?? 0) > hotQps / 2 || (writeQps.get(b.id) ?? 0) > hotQps / 2)) continue; // busy: would split again
     const qa = quads.get(a.id);
     const qb = quads.get(b.id);
     if (qa === undefined || qb === undefined || a.endHash !== b.startHash || !sameStores(a, b)) continue;

@@ -42,7 +42,8 @@ export interface RegionShapeHost {
   closeMergedRegion(regionId: number): Promise<void>;
 }
 
-type RefusalCode = 'STALE_EPOCH' | 'INVALID' | 'LOCKED' | 'WRITE_CONFLICT';
+/** BUSY: refused for now (open transactions, unpublished changes); the same request may succeed later. */
+type RefusalCode = 'STALE_EPOCH' | 'INVALID' | 'LOCKED' | 'WRITE_CONFLICT' | 'BUSY';
 
 class Refused extends Error {
   constructor(
@@ -66,6 +67,8 @@ export class RegionStateMachine implements GroupStateMachine {
   private snapshotWanted = false;
   private txnLocks = new TxnLockTable();
   private changeOutbox = new ChangeOutbox();
+  /** Quads applied by writes and commits since this process opened the replica (not replicated). */
+  writtenQuads = 0;
 
   constructor(
     private readonly store: QuadStore,
@@ -161,6 +164,7 @@ export class RegionStateMachine implements GroupStateMachine {
     this.checkVersion(w.regionVersion, 'write');
     if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.commitTs);
     await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
+    this.writtenQuads += batchQuadCount(w.batch);
     if (this.feed) this.changeOutbox.add(w.commitTs, w.txId, [w.batch]);
   }
 
@@ -188,15 +192,22 @@ export class RegionStateMachine implements GroupStateMachine {
   /** Writes the transaction's batches at its commit timestamp; a repeated commit finds no lock and changes nothing. */
   private async applyCommitTxn(c: CommitTxnRequest): Promise<RegionApplyResult> {
     const batches = this.txnLocks.remove(c.txId);
-    for (const batch of batches ?? []) await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
+    for (const batch of batches ?? []) {
+      await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
+      this.writtenQuads += batchQuadCount(batch);
+    }
     if (batches && this.feed) this.changeOutbox.add(c.commitTs, c.txId, batches);
     return { ok: true, found: batches !== undefined };
   }
 
-  /** Locks and unpublished changes are not carried across a change of shape: it waits for them. */
-  private checkNoOpenTransactions(what: string): void {
-    if (this.txnLocks.size) throw new Refused('INVALID', `region ${this.regionId} has ${this.txnLocks.size} open transaction(s); ${what} refused, retry later`);
-    if (this.changeOutbox.size) throw new Refused('INVALID', `region ${this.regionId} has ${this.changeOutbox.size} change(s) not yet in the change feed; ${what} refused, retry later`);
+  /**
+   * Locks are not carried across a change of shape: it waits until they are resolved. Nor are
+   * unpublished changes, for a merge (the source's outbox would go with it); a split leaves
+   * them with the parent, which publishes them under its own id as committed.
+   */
+  private checkNoOpenTransactions(what: 'split' | 'merge'): void {
+    if (this.txnLocks.size) throw new Refused('BUSY', `region ${this.regionId} has ${this.txnLocks.size} open transaction(s); ${what} refused, retry later`);
+    if (what === 'merge' && this.changeOutbox.size) throw new Refused('BUSY', `region ${this.regionId} has ${this.changeOutbox.size} change(s) not yet in the change feed; merge refused, retry later`);
   }
 
   private async applySplit(c: SplitCommand): Promise<RegionApplyResult> {
@@ -297,6 +308,12 @@ export class RegionStateMachine implements GroupStateMachine {
     this.txnLocks = locks;
     this.changeOutbox = outbox;
   }
+}
+
+/** Quads in a serialized EncodedBatch, from its framing alone. */
+function batchQuadCount(batch: Uint8Array): number {
+  const decoded = deserializeEncodedBatch(batch, { verifyHashes: false });
+  return (decoded.inserts.length + decoded.deletes.length) / 4;
 }
 
 export function splitChunks(data: Uint8Array): Uint8Array[] {

@@ -100,7 +100,7 @@ describe('RegionStateMachine transactions', () => {
     expect(store.checksum(1n)).toBe(before);
 
     const split = await run(sm, { case: 'split', value: { splitHash: 1n << 63n, newRegionId: 2, expectedVersion: 0n } });
-    expect(split).toMatchObject({ ok: false, code: 'INVALID' });
+    expect(split).toMatchObject({ ok: false, code: 'BUSY' });
     expect(split.error).toMatch(/open transaction/);
 
     const copy = new RegionStateMachine(open(), 1);
