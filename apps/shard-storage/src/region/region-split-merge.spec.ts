@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { RegionCommandSchema } from '@quarry/proto';
 import { subjectHash, type Quad } from '@quarry/rdf';
-import { QuadStore } from '@quarry/storage';
+import type { QuadStore } from '@quarry/storage';
 import { DataFactory } from 'n3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkReadTs, checkRouted, type RegionMeta } from './region-meta';
 import { weightedMedianKey } from './region-median';
+import { TempQuadStores } from '../testing/temp-quad-stores';
 import { RegionStateMachine, type RegionShapeHost } from './region-state-machine';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -30,19 +28,9 @@ class FakeHost implements RegionShapeHost {
 }
 
 describe('RegionStateMachine split and merge', () => {
-  const dirs: string[] = [];
-  const stores: QuadStore[] = [];
-  const open = (): QuadStore => {
-    const d = mkdtempSync(join(tmpdir(), 'quarry-rsm-split-'));
-    dirs.push(d);
-    const s = new QuadStore({ path: d, noSync: true });
-    stores.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const temp = new TempQuadStores('quarry-rsm-split');
+  const open = (): QuadStore => temp.open();
+  afterEach(() => temp.closeAll());
 
   let index = 6;
   const entry = (op: MessageInitShape<typeof RegionCommandSchema>['op']) => ({ term: 6, index: ++index, type: 'normal' as const, data: toBinary(RegionCommandSchema, create(RegionCommandSchema, { op })) });

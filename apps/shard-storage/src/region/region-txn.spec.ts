@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { RegionCommandSchema } from '@quarry/proto';
 import type { Quad } from '@quarry/rdf';
-import { QuadStore } from '@quarry/storage';
+import type { QuadStore } from '@quarry/storage';
 import { DataFactory } from 'n3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TempQuadStores } from '../testing/temp-quad-stores';
 import { RegionStateMachine, type RegionApplyResult } from './region-state-machine';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -14,19 +12,9 @@ const q = (s: string, o: string): Quad => quad(namedNode(`http://x/${s}`), named
 
 /** Two-phase commit as a region replica applies it (ADR 0009). */
 describe('RegionStateMachine transactions', () => {
-  const dirs: string[] = [];
-  const stores: QuadStore[] = [];
-  const open = (): QuadStore => {
-    const d = mkdtempSync(join(tmpdir(), 'quarry-txn-'));
-    dirs.push(d);
-    const s = new QuadStore({ path: d, noSync: true });
-    stores.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const temp = new TempQuadStores('quarry-txn');
+  const open = (): QuadStore => temp.open();
+  afterEach(() => temp.closeAll());
 
   let index = 0;
   async function run(sm: RegionStateMachine, op: MessageInitShape<typeof RegionCommandSchema>['op']): Promise<RegionApplyResult> {
@@ -107,6 +95,6 @@ describe('RegionStateMachine transactions', () => {
     await copy.restore(await sm.snapshot());
     expect(copy.locks.blocking(100n)).toMatchObject({ txId: 't2', startTs: 21n });
     expect((await run(copy, { case: 'commitTxn', value: { regionId: 1, txId: 't2', commitTs: 31n } })).found).toBe(true);
-    expect(await visible(stores[1], 31n)).toEqual(['http://x/a 100', 'http://x/b 100', 'http://x/y 1']);
+    expect(await visible(temp.opened[1], 31n)).toEqual(['http://x/a 100', 'http://x/b 100', 'http://x/y 1']);
   });
 });
