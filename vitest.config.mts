@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-const libs = ['proto', 'transport', 'telemetry', 'control-db', 'config', 'service-kit', 'raft', 'storage', 'rdf', 'sparql', 'multiraft', 'consensus-client', 'store-client'];
+const libs = ['proto', 'transport', 'telemetry', 'control-db', 'config', 'service-kit', 'raft', 'storage', 'rdf', 'sparql', 'multiraft', 'consensus-client', 'store-client', 'saga'];
 const alias = Object.fromEntries(libs.map((l) => [`@quarry/${l}`, resolve(root, `libs/${l}/src`)]));
 
 // SWC instead of esbuild: Nest's constructor injection needs emitDecoratorMetadata.
@@ -22,7 +22,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'tools/**/*.spec.ts', 'test/static/**/*.spec.ts'],
+          include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'tools/**/*.spec.ts', 'test/static/**/*.spec.ts', 'bench/**/*.spec.ts'],
           testTimeout: 60_000,
         },
       },

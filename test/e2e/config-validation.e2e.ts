@@ -9,6 +9,7 @@ const cases: { app: string; env: Record<string, string>; names: string[] }[] = [
   { app: 'ops', env: { QUARRY_HTTP_PORT: '0', QUARRY_PG_URL: 'mysql://x' }, names: ['QUARRY_PG_URL'] },
   { app: 'shard-storage', env: { QUARRY_HTTP_PORT: '0', QUARRY_STORE_ID: '1', QUARRY_DATA_DIR: '/tmp/x', QUARRY_NATS_URL: 'not a url' }, names: ['QUARRY_NATS_URL'] },
   { app: 'query-coordinator', env: { QUARRY_HTTP_PORT: '0', QUARRY_SERVICE_ALLOW: 'ftp://files.example/' }, names: ['QUARRY_SERVICE_ALLOW'] },
+  { app: 'query-coordinator', env: { QUARRY_HTTP_PORT: '0', QUARRY_SAGA_MIN_BYTES: '-1' }, names: ['QUARRY_SAGA_MIN_BYTES'] },
 ];
 
 describe('services validate their configuration at start', () => {

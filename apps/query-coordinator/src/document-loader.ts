@@ -38,8 +38,14 @@ export function documentLoader(opts: DocumentLoaderOptions): UpdateLoader {
 }
 
 async function openLocal(iri: string, opts: DocumentLoaderOptions): Promise<{ input: Readable; format: RdfFormat }> {
-  if (!opts.localDir) throw new Error(`LOAD <${iri}>: loading local files is disabled (set QUARRY_LOAD_DIR)`);
-  const root = await realpath(resolve(opts.localDir));
+  const { path, format } = await localFileOf(iri, opts.localDir);
+  return { input: createReadStream(path), format };
+}
+
+/** The file a file: IRI names, if LOAD may read it (under `localDir`), and its RDF format; throws otherwise. */
+export async function localFileOf(iri: string, localDir: string): Promise<{ path: string; format: RdfFormat }> {
+  if (!localDir) throw new Error(`LOAD <${iri}>: loading local files is disabled (set QUARRY_LOAD_DIR)`);
+  const root = await realpath(resolve(localDir));
   const path = await realpath(fileURLToPath(iri)).catch(() => {
     throw new Error(`LOAD <${iri}>: no such file`);
   });
@@ -47,7 +53,7 @@ async function openLocal(iri: string, opts: DocumentLoaderOptions): Promise<{ in
   if (!(await stat(path)).isFile()) throw new Error(`LOAD <${iri}>: not a file`);
   const format = formatFromFileName(path);
   if (!format) throw new Error(`LOAD <${iri}>: cannot tell the RDF format from the file name (.nt .nq .ttl .trig, optionally .gz)`);
-  return { input: createReadStream(path), format };
+  return { path, format };
 }
 
 async function openRemote(iri: string, opts: DocumentLoaderOptions, signal?: AbortSignal): Promise<{ input: Readable; format: RdfFormat }> {

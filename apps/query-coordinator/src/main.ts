@@ -1,9 +1,10 @@
 import { ConsensusClient } from '@quarry/consensus-client';
 import { runService } from '@quarry/service-kit';
 import { RegionRouter, StoreClient } from '@quarry/store-client';
+import { CoordinatorSagas } from './bulk-load/coordinator-sagas';
 import { ClusterController } from './cluster/cluster.controller';
 import { ClusterDataset } from './cluster-store/cluster-dataset';
-import { serviceHandlerFrom } from './federation';
+import { serviceHandlerFrom, updateLoaderFrom } from './federation';
 import { queryCoordinatorSettings } from './settings';
 import { SparqlHttpModule } from './sparql';
 
@@ -24,6 +25,22 @@ void runService({
         onBackgroundError: (err) => ctx.logger.warn({ err }, 'transaction cleanup failed; readers will finish it'),
       },
     });
+    // Large Graph Store POSTs run as sagas; orphaned ones (a crashed coordinator's) are resumed here.
+    const sagas = new CoordinatorSagas(
+      {
+        cluster: ctx.subjects.cluster,
+        instanceId: ctx.instanceId,
+        pgUrl: config.pgUrl,
+        minBytes: config.sagaMinBytes,
+        chunkQuads: config.sagaChunkQuads,
+        loadDir: config.loadDir,
+        ownerTimeoutMs: config.sagaOwnerTimeoutMs,
+      },
+      stores,
+      consensus,
+      ctx.logger,
+    );
+    sagas.start();
     ctx.readiness.add('region-map', async () => {
       // Bounded: health replies must not wait for the consensus client's long retry deadline.
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('consensus service did not answer within 1 s')), 1000).unref());
@@ -46,10 +63,13 @@ void runService({
             maxUploadBytes: config.maxUploadBytes,
             maxConcurrentPerClient: config.maxConcurrentPerClient,
             serviceHandler: serviceHandlerFrom(config),
+            loader: updateLoaderFrom(config),
+            bulkLoader: config.sagaMinBytes > 0 ? sagas : undefined,
           },
         }),
       ],
       controllers: [ClusterController],
+      providers: [{ provide: CoordinatorSagas, useValue: sagas }],
     };
   },
 });

@@ -21,7 +21,7 @@ describe('control-db migrations on real PostgreSQL', () => {
     await ensureDatabase(url); // idempotent
     const ds = createControlDataSource(url);
     await ds.initialize();
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1763760000000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1763760000000', 'LoadSagas1763900000000']);
     expect(await runMigrations(ds)).toEqual([]);
     const repo = ds.getRepository(OpsJob);
     const id = randomUUID();

@@ -10,7 +10,8 @@ export const MAX_CONTAINS_BYTES = 512 * 1024;
 
 /**
  * Asks, in one request per region (split only to fit a NATS message), which quads were visible
- * at a timestamp. A part refused with STALE_EPOCH is placed again on a fresh map.
+ * at a timestamp. Locks of undecided transactions met are resolved (StoreClient.read); a part
+ * refused with STALE_EPOCH is placed again on a fresh map.
  */
 export class RegionContains {
   constructor(
@@ -40,8 +41,9 @@ export class RegionContains {
       [...parts].map(async ([region, part]) => {
         for (const slice of bySize(quads, part)) {
           try {
-            const reply = await this.stores.call(StoreContains, region, { regionId: region.id, regionVersion: region.version, readTs, nquads: slice.lines });
-            if (reply.present.length !== slice.indexes.length) throw new Error(`region ${region.id} answered ${reply.present.length} of ${slice.indexes.length} quads`);
+            const reply = await this.stores.read(StoreContains, region, { regionId: region.id, regionVersion: region.version, readTs, nquads: slice.lines });
+            if (reply.present.length !== slice.indexes.length)
+              throw new Error(`region ${region.id} answered ${reply.present.length} of ${slice.indexes.length} quads`);
             slice.indexes.forEach((qi, k) => (answers[qi] = reply.present[k] === 1));
           } catch (err) {
             if (!isStaleRegion(err) || reroutes >= this.maxReroutes) throw err;

@@ -24,6 +24,12 @@ export interface ClusterConnection {
   close(): Promise<void>;
 }
 
+/** The cluster a command addresses: --cluster, else the one dev up started, else "default". */
+export function clusterNameOf(values: Record<string, string | boolean | undefined>): string {
+  const state = readState(resolve((values['data-dir'] as string | undefined) ?? defaultDataDir()));
+  return (values.cluster as string | undefined) ?? state?.cluster ?? 'default';
+}
+
 /** Connects the CLI to a cluster's NATS, consensus service and storage nodes. */
 export async function connectCluster(values: Record<string, string | boolean | undefined>, opts: { deadlineMs?: number } = {}): Promise<ClusterConnection> {
   const state = readState(resolve((values['data-dir'] as string | undefined) ?? defaultDataDir()));

@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { runCommand, UsageError, type Command } from './args';
+import { changes } from './commands/changes';
 import { devDown } from './commands/dev-down';
 import { devUp } from './commands/dev-up';
+import { jobs } from './commands/jobs';
 import { load } from './commands/load';
 import { query } from './commands/query';
 import { regionList, regionMerge, regionSplit } from './commands/region';
 import { status } from './commands/status';
 import { storeList, storeRemove } from './commands/store';
 
-const commands: Command[] = [devUp, devDown, status, load, query, storeList, storeRemove, regionList, regionSplit, regionMerge];
+const commands: Command[] = [devUp, devDown, status, load, jobs, changes, query, storeList, storeRemove, regionList, regionSplit, regionMerge];
 
 const topUsage = `quarry — command line for Quarry, the distributed RDF quad store
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { factory, negotiate, serializeResult, withFreshBlankNodes, type Quad, type QuadSource } from '@quarry/sparql';
 import { ProtocolError } from '../sparql/protocol-error';
 import type { ProtocolRequest } from '../sparql/protocol-request';
 import type { ProtocolResponse } from '../sparql/protocol-response';
 import { SPARQL_DATASET, type SparqlDataset } from '../sparql/sparql-dataset';
+import { SPARQL_HTTP_OPTIONS, type BulkBodyLoader, type SparqlHttpOptions } from '../sparql/sparql-http-options';
 import { DIRECT_GRAPHS_PATH, graphTarget, requireGraphTarget, type GraphTarget } from './graph-target';
 import { parseRdfBody } from './rdf-body-parser';
 
@@ -14,7 +15,10 @@ import { parseRdfBody } from './rdf-body-parser';
  */
 @Injectable()
 export class GraphStoreService {
-  constructor(@Inject(SPARQL_DATASET) private readonly dataset: SparqlDataset) {}
+  constructor(
+    @Inject(SPARQL_DATASET) private readonly dataset: SparqlDataset,
+    @Optional() @Inject(SPARQL_HTTP_OPTIONS) private readonly options?: SparqlHttpOptions,
+  ) {}
 
   /** GET and HEAD: the graph's triples in the negotiated syntax. */
   async read(request: ProtocolRequest, withBody: boolean): Promise<ProtocolResponse> {
@@ -46,11 +50,38 @@ export class GraphStoreService {
   async add(request: ProtocolRequest): Promise<ProtocolResponse> {
     const given = graphTarget(request);
     const target = given ?? factory.namedNode(new URL(`${DIRECT_GRAPHS_PATH}${randomUUID()}`, request.url).href);
+    const bulk = this.options?.bulkLoader;
+    if (bulk && bulk.minBytes > 0 && Buffer.byteLength(request.body ?? '') >= bulk.minBytes) return this.addAsSaga(request, bulk, target, given !== undefined);
     const inserts = this.parse(request, target);
     const existing = given ? await this.quadsOf(this.dataset.source(), target, request.signal) : [];
     await this.dataset.writer.commit({ deletes: [], inserts });
     if (!given) return { status: 201, headers: { location: target.value } };
     return { status: isNew(target, existing) ? 201 : 204, headers: {} };
+  }
+
+  /**
+   * POST of a large body: loaded as a saga, chunk by chunk, resumable by any coordinator if this
+   * one dies. The whole body is parsed first, so malformed input is a 400 with nothing written.
+   */
+  private async addAsSaga(request: ProtocolRequest, bulk: BulkBodyLoader, target: GraphTarget, given: boolean): Promise<ProtocolResponse> {
+    this.parse(request, target);
+    const isNewGraph = given && target.termType === 'NamedNode' && !(await this.hasQuads(target, request.signal));
+    const outcome = await bulk.load({
+      body: Buffer.from(request.body ?? '', 'utf8'),
+      mediaType: request.contentType ?? '',
+      baseIri: target.termType === 'NamedNode' ? target.value : request.url.href,
+      graph: target.termType === 'NamedNode' ? target.value : undefined,
+      label: `POST ${request.url.pathname}${request.url.search}`,
+    });
+    if (outcome.state !== 'completed') throw new ProtocolError(500, `bulk load saga ${outcome.id} ${outcome.state} after ${outcome.quadsDone} quads: ${outcome.error ?? 'stopped'}; see quarry jobs, quarry load --resume ${outcome.id} or --abort ${outcome.id}`);
+    const headers = { 'quarry-saga': outcome.id };
+    if (!given) return { status: 201, headers: { ...headers, location: target.value } };
+    return { status: isNewGraph ? 201 : 204, headers };
+  }
+
+  private async hasQuads(g: GraphTarget, signal: AbortSignal): Promise<boolean> {
+    for await (const batch of this.dataset.source().match({ g }, { signal })) if (batch.length > 0) return true;
+    return false;
   }
 
   /** DELETE: removes the graph (404 when it is empty; the default graph is just emptied). */

@@ -25,6 +25,40 @@ export interface SparqlHttpOptions {
   loader?: UpdateLoader;
   /** Evaluates SERVICE (federated query); without it SERVICE answers 501 (or is empty if SILENT). */
   serviceHandler?: ServiceHandler;
+  /** Loads Graph Store POST bodies of at least `minBytes` as sagas (docs/sagas.md); without it every POST is one commit. */
+  bulkLoader?: BulkBodyLoader;
+}
+
+/** A large RDF body to load as a saga into one graph. */
+export interface BulkBodyRequest {
+  body: Buffer;
+  /** The request's media type (text/turtle, application/n-triples, ...). */
+  mediaType: string;
+  baseIri: string;
+  /** The graph every triple goes into; undefined = the default graph. */
+  graph?: string;
+  /** What `quarry jobs` shows for it. */
+  label: string;
+}
+
+export interface BulkBodyLoader {
+  /** Bodies this large or larger go through `load`; 0 = never. */
+  readonly minBytes: number;
+  /** Runs the saga to its end: completed, or paused / aborted with an error. */
+  load(req: BulkBodyRequest): Promise<BulkLoadOutcome>;
+  /**
+   * SPARQL `LOAD <iri> [INTO GRAPH <graph>]` as a saga when the source is a local file LOAD may
+   * read of at least `minBytes`; undefined when it is not (the LOAD then runs in the update's
+   * transaction). Throws when the file is unreadable or unparsable, before anything is written.
+   */
+  loadFileIfLarge?(iri: string, graph: string | undefined): Promise<BulkLoadOutcome | undefined>;
+}
+
+export interface BulkLoadOutcome {
+  id: string;
+  state: string;
+  quadsDone: number;
+  error?: string;
 }
 
 export const DEFAULT_SPARQL_HTTP_OPTIONS: SparqlHttpOptions = {

@@ -56,7 +56,8 @@ export async function planCluster(o: ClusterOptions): Promise<PlannedProcess[]> 
       env: { ...common(name), QUARRY_STORE_ID: String(id), QUARRY_DATA_DIR: join(o.dataDir, name) },
     });
   }
-  plan.push({ name: 'coordinator-1', role: 'query-coordinator', main: mainOf('query-coordinator'), httpPort: o.coordinatorPort, env: common('coordinator-1') });
+  // The coordinator records its bulk-load sagas in the control database.
+  plan.push({ name: 'coordinator-1', role: 'query-coordinator', main: mainOf('query-coordinator'), httpPort: o.coordinatorPort, env: { ...common('coordinator-1'), QUARRY_PG_URL: o.pgUrl } });
   plan.push({
     name: 'ops-1',
     role: 'ops',
