@@ -1,10 +1,14 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ClusterEventSchema } from '@quarry/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, runCli } from '../support/processes';
 import { TestCluster } from '../support/test-cluster';
 
 /** A new storage node receives regions and leaders until every store is within one of the mean. */
 describe('placement driver: balance', () => {
-  const tc = new TestCluster({ stores: 3, regions: 4, storeEnv: { QUARRY_REMOVED_REPLICA_GRACE_MS: '2000' } });
+  const BALANCE_INTERVAL_MS = 1500;
+  const tc = new TestCluster({ stores: 3, regions: 4, storeEnv: { QUARRY_REMOVED_REPLICA_GRACE_MS: '2000' }, pdEnv: { QUARRY_BALANCE_INTERVAL_MS: String(BALANCE_INTERVAL_MS) } });
 
   beforeAll(async () => {
     await tc.start();
@@ -38,6 +42,16 @@ describe('placement driver: balance', () => {
     const final = (JSON.parse(last) as { stores: { replicas: number }[] }).stores.map((x) => x.replicas);
     expect(final.reduce((a, b) => a + b, 0)).toBe(12); // 4 regions x 3 replicas, none lost or doubled
     expect(Math.max(...final) - Math.min(...final)).toBeLessThanOrEqual(1);
+
+    // Rate limit: successive replica moves (events at their end) lie at least the interval apart.
+    const subject = tc.subjects.events('region.moved');
+    const held = (await (await jetstreamManager(tc.bus.nc)).streams.info(tc.subjects.eventsStream, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+    expect(held).toBeGreaterThanOrEqual(3);
+    const consumer = await jetstream(tc.bus.nc).consumers.get(tc.subjects.eventsStream, { filter_subjects: subject });
+    const moves: number[] = [];
+    for await (const m of await consumer.fetch({ max_messages: held, expires: 5000 })) moves.push(Number(fromBinary(ClusterEventSchema, m.data).atMs));
+    expect(moves.length).toBe(held);
+    for (let i = 1; i < moves.length; i++) expect(moves[i] - moves[i - 1]).toBeGreaterThanOrEqual(BALANCE_INTERVAL_MS);
 
     // The stores that gave replicas away destroyed them (data and Raft group), and only those.
     const regions = (await tc.stores.router.refresh()).regions;

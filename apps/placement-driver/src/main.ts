@@ -25,7 +25,7 @@ void runService({
       new RegionMapStore(consensus),
       stores,
       consensus,
-      { storeDownTimeoutMs: config.storeDownTimeoutMs, replicas: config.replicas, intervalMs: 1000 },
+      { storeDownTimeoutMs: config.storeDownTimeoutMs, replicas: config.replicas, intervalMs: 1000, balanceIntervalMs: config.balanceIntervalMs },
       sizer,
     );
     const lease = new PdLease(consensus, { instanceId: ctx.instanceId, ttlMs: config.leaseTtlMs });

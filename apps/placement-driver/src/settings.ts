@@ -33,6 +33,14 @@ export const placementDriverSettings = {
     description: 'two adjacent regions on the same stores both holding fewer quads than this are merged (0 = never), never below QUARRY_INITIAL_REGIONS regions; at most half of QUARRY_REGION_SPLIT_QUADS',
     default: 50_000,
   },
+  balanceIntervalMs: {
+    env: 'QUARRY_BALANCE_INTERVAL_MS',
+    kind: 'int',
+    min: 0,
+    max: 3_600_000,
+    description: 'least time between two balancing moves (replica or leader); repairs are not delayed',
+    default: 2000,
+  },
   regionHotWriteQps: {
     env: 'QUARRY_REGION_HOT_WRITE_QPS',
     kind: 'int',

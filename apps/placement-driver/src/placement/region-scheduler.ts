@@ -13,11 +13,14 @@ export interface RepairConfig {
   storeDownTimeoutMs: number;
   replicas: number;
   intervalMs: number;
+  /** Least time between two balancing moves (a rate limit: moves copy data and cost elections). */
+  balanceIntervalMs?: number;
 }
 
 /**
- * The placement driver's scheduler, one operation at a time (a rate limit that keeps repairs
- * and moves from starving user traffic). Repair first: rebuild the replicas of a dead (or
+ * The placement driver's scheduler, one operation at a time, and balancing moves at most one
+ * per QUARRY_BALANCE_INTERVAL_MS (rate limits that keep repairs and moves from starving user
+ * traffic; repairs are not delayed). Repair first: rebuild the replicas of a dead (or
  * decommissioned) store elsewhere: add a learner on a live store, wait until it has
  * caught up, then promote it and remove the dead replica in one joint membership change.
  * Every step is recorded in the region map (epoch bumped) and as a cluster event. Then sizes
@@ -28,6 +31,7 @@ export class RegionScheduler implements ActiveDuty {
   private running = false;
   private readonly liveness: StoreLiveness;
   private removing = new Set<number>();
+  private lastBalanceMove = 0;
   readonly repaired: number[] = [];
 
   constructor(
@@ -102,6 +106,7 @@ export class RegionScheduler implements ActiveDuty {
    * one while they differ by more than one; then spread leaders the same way.
    */
   private async balance(map: { regions: RegionDescriptor[] }): Promise<void> {
+    if (Date.now() - this.lastBalanceMove < (this.cfg.balanceIntervalMs ?? 0)) return;
     const load = this.replicaCounts(map);
     if (load.size < 2) return;
     const byLoad = [...load.keys()].sort((a, b) => load.get(a)! - load.get(b)! || a - b);
@@ -111,7 +116,9 @@ export class RegionScheduler implements ActiveDuty {
       const region = map.regions.find((r) => r.stores.includes(most) && !r.stores.includes(least));
       if (region) {
         this.ctx.logger.info({ regionId: region.id, from: most, to: least }, 'balancing: moving a replica');
+        this.lastBalanceMove = Date.now();
         await this.moveReplica(region, most, least, 'region.moved');
+        this.lastBalanceMove = Date.now();
         return;
       }
     }
@@ -133,6 +140,7 @@ export class RegionScheduler implements ActiveDuty {
     const region = regions.find((r) => leaderOf.get(r.id) === most && r.stores.includes(least));
     if (!region) return;
     this.ctx.logger.info({ regionId: region.id, from: most, to: least }, 'balancing: moving a leadership');
+    this.lastBalanceMove = Date.now();
     await this.stores.transferLeader(region, least);
   }
 
