@@ -131,6 +131,7 @@ export class TestCluster {
       await new ServiceDirectory(this.bus, this.subjects).destroy().catch(() => undefined);
       const jsm = await jetstreamManager(this.bus.nc);
       await jsm.streams.delete(this.subjects.eventsStream).catch(() => undefined);
+      await jsm.streams.delete(this.subjects.changesStream).catch(() => undefined);
       await this.bus.drain();
     }
     for (const d of this.dirs.values()) d.remove();

@@ -11,6 +11,7 @@ export async function purgeCluster(opts: { cluster: string; natsUrl: string; pgU
     await new ServiceDirectory(bus, subjects).destroy();
     const jsm = await jetstreamManager(bus.nc);
     await jsm.streams.delete(subjects.eventsStream).catch(() => undefined);
+    await jsm.streams.delete(subjects.changesStream).catch(() => undefined);
   } finally {
     await bus.drain();
   }
