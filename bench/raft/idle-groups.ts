@@ -30,10 +30,15 @@ async function main(): Promise<void> {
     cluster: string;
     dataDir: string;
     tickMs?: number;
+    /** false measures the cost of idle groups that keep ticking and heartbeating. */
+    quiesce?: boolean;
   };
   const nc = await connect({ servers: cfg.natsUrl, name: `bench-raft-idle-${cfg.storeId}` });
   const log = await RaftLogEngine.open(cfg.dataDir);
-  const host = new MultiRaftHost({ storeId: cfg.storeId, log, transport: new NatsRaftTransport(nc, cfg.cluster, 'bench-raft'), ...REGION_RAFT_TIMING, tickMs: cfg.tickMs ?? REGION_RAFT_TIMING.tickMs });
+  const host = new MultiRaftHost({ storeId: cfg.storeId, log, transport: new NatsRaftTransport(nc, cfg.cluster, 'bench-raft'), ...REGION_RAFT_TIMING,
+    tickMs: cfg.tickMs ?? REGION_RAFT_TIMING.tickMs,
+    quiesce: cfg.quiesce ?? true,
+  });
   const t0 = Date.now();
   const ids = Array.from({ length: cfg.groups }, (_, i) => i + 1);
   for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => host.openGroup(id, new NullMachine(), cfg.peers)));
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
       userPct: (100 * c1.user) / wallUs,
       systemPct: (100 * c1.system) / wallUs,
       leading,
+      quiesced: host.quiescedCount,
+      groupTicksPerSec: ((host.stats.groupTicks - stats0.groupTicks) * 1e6) / wallUs,
       ticksPerSec: ((ticks - ticks0) * 1e6) / wallUs,
       readyPassesPerSec: ((host.stats.readyPasses - stats0.readyPasses) * 1e6) / wallUs,
       batchesSentPerSec: ((host.stats.batchesSent - stats0.batchesSent) * 1e6) / wallUs,

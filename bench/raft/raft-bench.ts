@@ -6,6 +6,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { REGION_RAFT_TIMING } from '@quarry/multiraft';
 import { Bus, ServiceDirectory, Subjects } from '@quarry/transport';
 import { MARK } from './child-protocol';
 import { median, round, sleep } from './stats';
@@ -36,6 +37,10 @@ interface Args {
   phase?: string;
   inflight: number[];
   keep: boolean;
+  /** Idle groups keep ticking (measures the cost without quiescence). */
+  noQuiesce: boolean;
+  /** Extra node options for the consensus servers (e.g. --trace-gc). */
+  serverNodeArgs: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,6 +57,8 @@ function parseArgs(argv: string[]): Args {
     natsUrl: process.env.QUARRY_NATS_URL ?? 'nats://127.0.0.1:4222',
     inflight: [64, 1024],
     keep: false,
+    noQuiesce: false,
+    serverNodeArgs: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -74,9 +81,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--phase') a.phase = v();
     else if (k === '--inflight') a.inflight = v().split(',').map(Number);
     else if (k === '--keep-data') a.keep = true;
+    else if (k === '--no-quiesce') a.noQuiesce = true;
+    else if (k === '--server-node-args') a.serverNodeArgs = v().split(' ').filter(Boolean);
     else if (k === '--help' || k === '-h') {
       console.log(
-        'usage: npm run bench:raft -- [--json] [--runs N] [--only quarry,etcd,idle] [--seq N] [--seconds S] [--groups N] [--idle-seconds S] [--cpu-prof-dir DIR] [--phase seq|tput|failover] [--inflight 64,1024] [--timeout S]',
+        'usage: npm run bench:raft -- [--json] [--runs N] [--only quarry,etcd,idle] [--seq N] [--seconds S] [--groups N] [--idle-seconds S] [--cpu-prof-dir DIR] [--phase seq|tput|failover] [--inflight 64,1024] [--no-quiesce] [--server-node-args "--trace-gc ..."] [--timeout S]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
@@ -281,7 +290,7 @@ async function quarryRun(run: number): Promise<LoadResult> {
         Proc.server(
           `consensus-${id}`,
           process.execPath,
-          [...nodeArgs, consensusMain],
+          [...nodeArgs, ...args.serverNodeArgs, consensusMain],
           {
             QUARRY_CLUSTER: cluster,
             QUARRY_NATS_URL: args.natsUrl,
@@ -422,7 +431,7 @@ async function idleRun(): Promise<{ idle1000CpuPct: number; perWindow: Record<st
         Proc.worker(
           `idle-${storeId}`,
           script('idle-groups'),
-          { storeId, peers: [1, 2, 3], groups: args.groups, natsUrl: args.natsUrl, cluster, dataDir: tempDir(`idle${storeId}`) },
+          { storeId, peers: [1, 2, 3], groups: args.groups, natsUrl: args.natsUrl, cluster, dataDir: tempDir(`idle${storeId}`), quiesce: !args.noQuiesce },
           logDir,
           (m) => {
             if (m.event === 'leaders') withLeader.set(storeId, Number(m.withLeader));
@@ -452,7 +461,7 @@ async function idleRun(): Promise<{ idle1000CpuPct: number; perWindow: Record<st
       const window = [...cpu].sort((a, b) => Number(a.storeId) - Number(b.storeId));
       perWindow.push(window);
       log(
-        `  idle window ${w + 1}: ${window.map((c) => `store ${String(c.storeId)} ${round(Number(c.cpuPct), 2)}% (leads ${String(c.leading)}, ${round(Number(c.ticksPerSec), 1)} ticks/s of ${round(1000 / 50, 0)}, ${round(Number(c.readyPassesPerSec), 0)} ready passes/s, ${round(Number(c.batchesSentPerSec), 0)} batches/s, ${round(Number(c.fsyncsPerSec), 1)} fsyncs/s)`).join('; ')}`,
+        `  idle window ${w + 1}: ${window.map((c) => `store ${String(c.storeId)} ${round(Number(c.cpuPct), 2)}% (leads ${String(c.leading)}, ${String(c.quiesced)} quiesced, ${round(Number(c.ticksPerSec), 1)} ticks/s of ${round(1000 / REGION_RAFT_TIMING.tickMs, 0)}, ${round(Number(c.groupTicksPerSec), 0)} group ticks/s, ${round(Number(c.readyPassesPerSec), 0)} ready passes/s, ${round(Number(c.batchesSentPerSec), 0)} batches/s, ${round(Number(c.fsyncsPerSec), 1)} fsyncs/s)`).join('; ')}`,
       );
     }
     // per window, the busiest process (a conservative "one process"); median over windows

@@ -11,6 +11,8 @@ export class GroupReplica {
   applied: number;
   confState: ConfState;
   leader = 0;
+  /** Not ticking until something wakes it (see quiescence.ts); maintained by the host. */
+  quiesced = false;
   /** Snapshot index of the last local snapshot (for deciding when to take the next). */
   snapshotIndex: number;
 

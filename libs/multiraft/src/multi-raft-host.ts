@@ -12,6 +12,7 @@ import type { LogWriteBatch } from '@quarry/raft/log/log-write-batch';
 import type { RaftLogEngine } from '@quarry/raft/log/raft-log-engine';
 import { durablePrefixLength, GroupApplier } from './group-applier';
 import { GroupReplica } from './group-replica';
+import { GroupScheduler } from './group-scheduler';
 import { ProposalIds } from './proposal-envelope';
 import { FragmentAssembler, fragment } from './raft-fragments';
 import { decodeRaftBatch, encodeRaftBatch, type GroupMessage } from './raft-wire';
@@ -31,10 +32,18 @@ export interface MultiRaftOptions {
   /** Entries kept behind a snapshot so slightly lagging followers need no snapshot. */
   compactionLag?: number;
   proposalTimeoutMs?: number;
+  /**
+   * Idle groups stop ticking and heartbeating (default true); one store heartbeat per store
+   * pair stands in for them. See quiescence.ts and docs/adr/0012-quiescent-raft-groups.md.
+   */
+  quiesce?: boolean;
   logger?: Logger;
   /** Told when a replica's state was replaced by a leader's snapshot (operators want to know). */
   onSnapshotInstalled?: (groupId: number, index: number) => void;
 }
+
+/** groupTicks: group ticks processed (a quiesced group costs none). */
+const QUIESCENCE_STATS = { groupTicks: 0, quiesces: 0, wakes: 0, storeHeartbeatsSent: 0 };
 
 /** Messages a leader may send before its own log write is durable. */
 const isLeaderTraffic = (m: Message): boolean => m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap';
@@ -81,8 +90,9 @@ export class MultiRaftHost {
   private again = false;
   private stopped = false;
   /** Counters exported as metrics by the service. */
-  readonly stats = { readyPasses: 0, fsyncBatches: 0, batchesSent: 0, malformedBatches: 0, proposals: 0, snapshotsInstalled: 0 };
+  readonly stats = { readyPasses: 0, fsyncBatches: 0, batchesSent: 0, malformedBatches: 0, proposals: 0, snapshotsInstalled: 0, ...QUIESCENCE_STATS };
   private readonly applier: GroupApplier;
+  private readonly scheduler: GroupScheduler;
 
   constructor(opts: MultiRaftOptions) {
     this.opts = {
@@ -95,9 +105,11 @@ export class MultiRaftHost {
       snapshotEntries: 100_000,
       compactionLag: 5_000,
       proposalTimeoutMs: 5_000,
+      quiesce: true,
       ...opts,
     };
     this.applier = new GroupApplier({ ...this.opts, stats: this.stats, ids: this.ids });
+    this.scheduler = new GroupScheduler({ ...this.opts, stats: this.stats });
   }
 
   get storeId(): number {
@@ -154,6 +166,7 @@ export class MultiRaftHost {
       confState,
     );
     this.groups.set(groupId, replica);
+    this.scheduler.add(replica);
     this.markDirty(replica);
     return replica;
   }
@@ -177,6 +190,7 @@ export class MultiRaftHost {
     const g = this.groups.get(groupId);
     if (!g) return;
     this.groups.delete(groupId);
+    this.scheduler.remove(g);
     this.dirty.delete(g);
     this.queued.delete(g);
     g.proposals.rejectAll(new UnknownGroupError(`group ${groupId} was closed`));
@@ -186,6 +200,7 @@ export class MultiRaftHost {
   /** Replicates `payload`; resolves with the state machine's result once applied locally. */
   propose(groupId: number, payload: Uint8Array): Promise<unknown> {
     const g = this.group(groupId);
+    this.wake(g);
     const wrapped = this.ids.wrap(payload);
     const done = g.proposals.add(wrapped.key, this.opts.proposalTimeoutMs);
     let queue = this.queued.get(g);
@@ -199,6 +214,7 @@ export class MultiRaftHost {
   /** Resolves when a read served from the local state machine is linearizable (ReadIndex). */
   readIndex(groupId: number): Promise<void> {
     const g = this.group(groupId);
+    this.wake(g);
     const id = this.ids.next();
     const done = g.reads.add(id.key, this.opts.proposalTimeoutMs);
     const err = g.node.readIndex(id.bytes);
@@ -209,6 +225,7 @@ export class MultiRaftHost {
 
   proposeConfChange(groupId: number, cc: ConfChangeV2): RaftError | undefined {
     const g = this.group(groupId);
+    this.wake(g);
     const err = g.node.proposeConfChange(cc);
     this.markDirty(g);
     return err;
@@ -216,25 +233,46 @@ export class MultiRaftHost {
 
   transferLeader(groupId: number, to: number): void {
     const g = this.group(groupId);
+    this.wake(g);
     g.node.transferLeader(to);
     this.markDirty(g);
   }
 
   campaign(groupId: number): void {
     const g = this.group(groupId);
+    this.wake(g);
     g.node.campaign();
     this.markDirty(g);
   }
 
+  /** Groups that are quiesced (not ticking) right now. */
+  get quiescedCount(): number {
+    return this.groups.size - this.scheduler.awake.size;
+  }
+
   private tick(): void {
     const now = Date.now();
-    for (const g of this.groups.values()) {
+    const due = this.scheduler.tickStores(this.groups.values());
+    for (const g of this.scheduler.awake) {
       g.node.tick();
+      this.stats.groupTicks++;
       this.dirty.add(g);
       if (g.proposals.size) g.proposals.expire(now, () => new RaftUnavailableError(`group ${g.groupId}: proposal not applied in time (outcome unknown)`, g.leader));
       if (g.reads.size) g.reads.expire(now, () => new RaftUnavailableError(`group ${g.groupId}: read index timed out`, g.leader));
+      if (g.node.raft.state === 'StateLeader') this.scheduler.maybeQuiesceLeader(g, this.queued.has(g));
+    }
+    // Store heartbeats: an empty batch proves this host is alive to stores that rely on it.
+    for (const store of due) {
+      this.opts.transport.send(store, encodeRaftBatch(this.opts.storeId, store, []));
+      this.scheduler.liveness.sent(store);
+      this.stats.storeHeartbeatsSent++;
     }
     void this.drive();
+  }
+
+  /** Wakes a quiesced group for a local request. */
+  private wake(g: GroupReplica): void {
+    this.scheduler.wake(g);
   }
 
   private receive(data: Uint8Array): void {
@@ -251,16 +289,17 @@ export class MultiRaftHost {
       this.stats.malformedBatches++;
       return;
     }
+    this.scheduler.liveness.heard(decoded.fromStore);
     if (decoded.fragment) {
       const whole = this.fragments.add(decoded.fromStore, decoded.fragment);
       if (whole) this.receive(whole);
       return;
     }
-    for (const { groupId, message } of decoded.messages) {
-      const g = this.groups.get(groupId);
+    for (const gm of decoded.messages) {
+      const g = this.groups.get(gm.groupId);
       if (!g) continue; // a group not (yet) hosted here: the PD creates replicas, not messages
-      const err = g.node.step(message);
-      if (err && !(err instanceof RaftError)) this.opts.logger?.warn(`group ${groupId}: step failed: ${String(err)}`);
+      const err = this.scheduler.step(g, gm);
+      if (err && !(err instanceof RaftError)) this.opts.logger?.warn(`group ${gm.groupId}: step failed: ${String(err)}`);
       this.dirty.add(g);
     }
     void this.drive();
@@ -369,7 +408,7 @@ export class MultiRaftHost {
         if (!which(m)) continue;
         let list = byStore.get(m.to);
         if (!list) byStore.set(m.to, (list = []));
-        list.push({ groupId: g.groupId, message: m });
+        list.push(g.quiesced && m.type === 'MsgHeartbeat' ? { groupId: g.groupId, message: m, quiesce: true } : { groupId: g.groupId, message: m });
         // The snapshot has left: let the leader go back to probing. If it was lost on the way,
         // the follower rejects the next append and the leader sends a snapshot again (etcd's contract).
         if (m.type === 'MsgSnap') g.node.reportSnapshot(m.to, 'finish');
@@ -377,6 +416,7 @@ export class MultiRaftHost {
     }
     for (const [to, messages] of byStore) {
       for (const piece of fragment(this.opts.storeId, to, encodeRaftBatch(this.opts.storeId, to, messages))) this.opts.transport.send(to, piece);
+      this.scheduler.liveness.sent(to);
       this.stats.batchesSent++;
     }
   }

@@ -49,6 +49,16 @@ describe('raft wire format', () => {
     expect(out.messages).toEqual(hbs);
   });
 
+  it('carries the quiesce flag on heartbeats only, and empty batches as store heartbeats', () => {
+    const hb = { groupId: 4, message: msg({ type: 'MsgHeartbeat', from: 3, to: 1, term: 5, commit: 77 }), quiesce: true };
+    const plain = { groupId: 5, message: msg({ type: 'MsgHeartbeat', from: 3, to: 1, term: 5, commit: 70 }) };
+    const resp = { groupId: 6, message: msg({ type: 'MsgHeartbeatResp', from: 3, to: 1, term: 5 }), quiesce: true };
+    const out = decodeRaftBatch(encodeRaftBatch(3, 1, [hb, plain, resp]));
+    expect(out.messages).toEqual([hb, plain, { groupId: 6, message: resp.message }]);
+    const empty = decodeRaftBatch(encodeRaftBatch(3, 1, []));
+    expect(empty).toEqual({ fromStore: 3, toStore: 1, messages: [] });
+  });
+
   it('rejects garbage and out-of-range numbers as a whole batch', () => {
     expect(() => decodeRaftBatch(new Uint8Array([0xff, 0xff, 0xff, 0x01]))).toThrow(MalformedRaftBatchError);
     const huge = create(RaftBatchSchema, { fromStore: 1, toStore: 2, messages: [{ groupId: 1, type: RaftMessageType.VOTE, from: 1, to: 2, term: 2n ** 60n }] });

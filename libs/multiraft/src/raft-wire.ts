@@ -16,6 +16,8 @@ import { msg, type Entry, type EntryType, type Message, type MessageType, type S
 export interface GroupMessage {
   groupId: number;
   message: Message;
+  /** On a MsgHeartbeat: the leader's group is quiescing (see quiescence.ts). */
+  quiesce?: boolean;
 }
 
 const toWireType: Partial<Record<MessageType, RaftMessageType>> = {
@@ -115,9 +117,16 @@ function snapshotFromWire(s: RaftSnapshot): Snapshot {
 /** Packs the messages for one destination store into one batch, heartbeats coalesced. */
 export function encodeRaftBatch(fromStore: number, toStore: number, messages: GroupMessage[]): Uint8Array {
   const batch = create(RaftBatchSchema, { fromStore, toStore });
-  for (const { groupId, message: m } of messages) {
+  for (const { groupId, message: m, quiesce } of messages) {
     if (m.type === 'MsgHeartbeat' || m.type === 'MsgHeartbeatResp') {
-      const hb: CoalescedHeartbeat = { $typeName: 'quarry.v1.CoalescedHeartbeat', groupId, term: big(m.term), commit: big(m.commit), context: m.context ?? new Uint8Array(0) };
+      const hb: CoalescedHeartbeat = {
+        $typeName: 'quarry.v1.CoalescedHeartbeat',
+        groupId,
+        term: big(m.term),
+        commit: big(m.commit),
+        context: m.context ?? EMPTY,
+        quiesce: quiesce === true && m.type === 'MsgHeartbeat',
+      };
       (m.type === 'MsgHeartbeat' ? batch.heartbeats : batch.heartbeatResponses).push(hb);
       continue;
     }
@@ -146,10 +155,12 @@ export function encodeRaftBatch(fromStore: number, toStore: number, messages: Gr
 }
 
 function heartbeatFromWire(hb: CoalescedHeartbeat, type: MessageType, from: number, to: number): GroupMessage {
-  return {
+  const gm: GroupMessage = {
     groupId: hb.groupId,
     message: msg({ type, from, to, term: num(hb.term, 'heartbeat.term'), commit: num(hb.commit, 'heartbeat.commit'), context: hb.context.length ? hb.context : undefined }),
   };
+  if (hb.quiesce && type === 'MsgHeartbeat') gm.quiesce = true;
+  return gm;
 }
 
 function messageFromWire(w: RaftMessage): GroupMessage {
