@@ -3,12 +3,18 @@ export type RdfFormat = 'N-Triples' | 'N-Quads' | 'Turtle' | 'TriG';
 
 export const RDF_FORMATS: readonly RdfFormat[] = ['N-Triples', 'N-Quads', 'Turtle', 'TriG'];
 
+// The registered type of each syntax first (mediaTypeOf picks it), then the aliases still sent.
 const BY_MEDIA_TYPE: Record<string, RdfFormat> = {
   'application/n-triples': 'N-Triples',
   'application/n-quads': 'N-Quads',
   'text/turtle': 'Turtle',
   'application/trig': 'TriG',
+  'application/x-turtle': 'Turtle',
+  'text/plain': 'N-Triples',
 };
+
+/** Every media type formatFromMediaType understands. */
+export const RDF_MEDIA_TYPES: readonly string[] = Object.keys(BY_MEDIA_TYPE);
 
 const BY_EXTENSION: Record<string, RdfFormat> = { nt: 'N-Triples', nq: 'N-Quads', ttl: 'Turtle', trig: 'TriG' };
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { OnModuleDestroy } from '@nestjs/common';
 import type { ConsensusClient } from '@quarry/consensus-client';
 import { openControlDb, type LoadSagaSource } from '@quarry/control-db';
-import type { RdfFormat } from '@quarry/rdf';
+import { formatFromMediaType } from '@quarry/rdf';
 import {
   abortSaga,
   blobSource,
@@ -35,15 +35,6 @@ export interface CoordinatorSagaConfig {
   loadDir: string;
 }
 
-/** Media types of Graph Store bodies and the RDF syntax each is parsed as. */
-const FORMATS: Record<string, RdfFormat> = {
-  'text/turtle': 'Turtle',
-  'application/x-turtle': 'Turtle',
-  'application/n-triples': 'N-Triples',
-  'text/plain': 'N-Triples',
-  'application/n-quads': 'N-Quads',
-  'application/trig': 'TriG',
-};
 
 /**
  * The coordinator's sagas: large Graph Store bodies are stored (gzip) in PostgreSQL with the
@@ -84,7 +75,7 @@ export class CoordinatorSagas implements BulkBodyLoader, OnModuleDestroy {
   }
 
   async load(req: BulkBodyRequest): Promise<SagaOutcome> {
-    const format = FORMATS[req.mediaType];
+    const format = formatFromMediaType(req.mediaType);
     if (!format) throw new Error(`no RDF syntax for ${req.mediaType}`);
     const source = blobSource(req.body, {
       format,

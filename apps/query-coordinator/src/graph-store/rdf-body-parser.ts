@@ -1,19 +1,10 @@
 import { Parser } from 'n3';
+import { formatFromMediaType, RDF_MEDIA_TYPES } from '@quarry/rdf';
 import type { Quad } from '@quarry/sparql';
 import { ProtocolError } from '../sparql/protocol-error';
 import { RdfSyntaxError } from '../sparql/rdf-syntax-error';
 
-/** Request media types we parse, with n3's name for each. */
-const FORMATS: Record<string, string> = {
-  'text/turtle': 'Turtle',
-  'application/x-turtle': 'Turtle',
-  'application/n-triples': 'N-Triples',
-  'text/plain': 'N-Triples',
-  'application/n-quads': 'N-Quads',
-  'application/trig': 'TriG',
-};
-
-export const PARSEABLE_MEDIA_TYPES = Object.keys(FORMATS);
+export const PARSEABLE_MEDIA_TYPES = RDF_MEDIA_TYPES;
 
 function lineOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('context' in error)) return undefined;
@@ -27,7 +18,7 @@ function lineOf(error: unknown): number | undefined {
  * with n3's message and line for malformed content.
  */
 export function parseRdfBody(text: string, contentType: string | undefined, baseIri: string): Quad[] {
-  const format = contentType ? FORMATS[contentType] : undefined;
+  const format = contentType ? formatFromMediaType(contentType) : undefined;
   if (!format) {
     throw new ProtocolError(415, `unsupported content type '${contentType ?? '(none)'}'; use one of: ${PARSEABLE_MEDIA_TYPES.join(', ')}`, {
       accept: PARSEABLE_MEDIA_TYPES.join(', '),
