@@ -36,15 +36,18 @@ export interface Totals {
   n: number;
 }
 
-/** POSTs an update; resolves with the HTTP status (0 when the connection failed). */
-export async function postUpdate(base: string, text: string, timeoutMs = 20_000): Promise<number> {
+/** POSTs an update; resolves with the HTTP status (0 when the connection failed) and the body. */
+export async function sendUpdate(base: string, text: string, timeoutMs = 20_000): Promise<{ status: number; body: string }> {
   try {
     const res = await fetch(`${base}/update`, { method: 'POST', headers: { 'content-type': 'application/sparql-update' }, body: text, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
+    return { status: res.status, body: await res.text() };
+  } catch (err) {
+    return { status: 0, body: (err as Error).message };
   }
+}
+
+export async function postUpdate(base: string, text: string, timeoutMs = 20_000): Promise<number> {
+  return (await sendUpdate(base, text, timeoutMs)).status;
 }
 
 /** The bank's total and number of balances at one snapshot; undefined when the query failed. */

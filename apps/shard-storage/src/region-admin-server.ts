@@ -12,6 +12,9 @@ import { wireError } from './store-server';
 /** Quads a merge source may hold: they travel in one Raft entry. */
 export const MAX_MERGE_SOURCE_QUADS = 200_000;
 
+/** How long a merge waits for the frozen source's changes to reach the change feed. */
+const CHANGE_FEED_WAIT_MS = 10_000;
+
 const layoutOf = (id: number, m: RegionMeta, stores?: number[]): RegionLayout => ({ id, startHash: m.start, endHash: m.end, version: m.version, stores });
 
 /**
@@ -79,6 +82,18 @@ export class RegionAdminServer {
     return { frozenVersion: result.meta!.version };
   }
 
+  /**
+   * The merge drops the source's replicas, outbox included: wait until its leader has published
+   * every change the source committed (the trim reached this replica). Frozen, it gets no more.
+   */
+  private async changesPublished(sourceId: number, source: RegionStateMachine): Promise<void> {
+    const until = Date.now() + CHANGE_FEED_WAIT_MS;
+    while (source.outbox.size) {
+      if (Date.now() > until) throw new QuarryError('UNAVAILABLE', `region ${sourceId} still has ${source.outbox.size} change(s) waiting for the change feed; merge not committed yet`, true, { reason: 'BUSY' });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   async commitMerge(sourceId: number, targetId: number): Promise<{ region: RegionDescriptor | undefined }> {
     const target = await this.ledMachine(targetId);
     const source = this.node.machines.get(sourceId);
@@ -90,6 +105,7 @@ export class RegionAdminServer {
       throw new QuarryError('FAILED_PRECONDITION', `regions ${sourceId} and ${targetId} are not on the same stores`);
     }
     if (!adjacent(target.meta, source.meta)) throw new QuarryError('INVALID_ARGUMENT', `regions ${sourceId} and ${targetId} are not adjacent`);
+    await this.changesPublished(sourceId, source);
     const quads: Quad[] = [];
     for await (const page of this.node.quads.scanAll(BigInt(sourceId), {})) {
       quads.push(...page);

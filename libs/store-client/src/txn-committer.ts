@@ -72,7 +72,11 @@ export class TransactionCommitter {
         return await this.twoPhase(parts, start);
       } catch (err) {
         if (!isStaleRegion(err) || reroutes >= MAX_REROUTES) throw err;
-        await this.stores.router.refresh();
+        // Wait for the map to move past the region that refused (a split or merge recording
+        // its new layout), or the same layout would be tried again at once.
+        const refused = parts.find((p) => String(p.region.id) === err.details.region)?.region;
+        if (refused) await this.stores.router.refreshPast(refused);
+        else await this.stores.router.refresh();
       }
     }
   }
@@ -106,8 +110,14 @@ export class TransactionCommitter {
       throw err;
     }
     this.opts.faultPoint?.('prewritten', txId);
-    const commitTs = await this.decisions.timestamp();
-    const decision = await this.decisions.decide(txId, { state: 'committed', commitTs });
+    const commitTs = await this.decisions.timestamp().catch(async (err: unknown) => {
+      await this.abort(txId, regions);
+      throw err;
+    });
+    const decision = await this.decisions.decide(txId, { state: 'committed', commitTs }).catch((err: unknown) => {
+      // The compare-and-set may have landed: whatever stands is carried out by the readers.
+      throw new QuarryError('UNAVAILABLE', `transaction ${txId}: outcome unknown, its decision could not be confirmed (${(err as Error).message}); read the data to find out`, true, { reason: 'OUTCOME_UNKNOWN' });
+    });
     if (decision.state === 'aborted') {
       void this.rollbackAll(txId, regions);
       throw new QuarryError('ABORTED', `transaction ${txId} was rolled back by a reader: it stayed undecided longer than its lock TTL (${this.lockTtlMs} ms)`, false, { reason: 'LOCK_EXPIRED' });

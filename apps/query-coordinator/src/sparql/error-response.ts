@@ -30,7 +30,10 @@ export function errorResponse(e: unknown, deadline?: RequestDeadline): ProtocolR
   // Another transaction changed the same quads after this one's snapshot (RFC 9110 §15.5.10):
   // nothing was written; the client may run the update again on the new state.
   if (e instanceof QuarryError && e.code === 'ABORTED') return textResponse(409, `update aborted, nothing was changed: ${e.message}`);
-  if (e instanceof QuarryError && e.code === 'UNAVAILABLE') return textResponse(503, `the cluster could not serve the request: ${e.message}`, { 'retry-after': '1' });
+  // A part of the cluster was unreachable or too slow (a node restarting, a leader changing).
+  if (e instanceof QuarryError && (e.retryable || ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'STALE_EPOCH'].includes(e.code))) {
+    return textResponse(503, `the cluster could not serve the request: ${e.message}`, { 'retry-after': '1' });
+  }
   if (e instanceof QueryLimitError) return textResponse(503, `query exceeds a server limit: ${e.message}`);
   if (deadline?.timedOut || (e instanceof QueryAbortedError && !deadline?.disconnected)) {
     return textResponse(503, `query timed out after ${deadline?.timeoutMs ?? 0} ms`, { 'retry-after': '1' });
