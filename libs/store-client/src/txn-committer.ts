@@ -69,7 +69,7 @@ export class TransactionCommitter {
       const parts = [...partitionByRegion(await this.stores.router.regions(), change.inserts, change.deletes)].map(([region, part]) => ({ region, batches: encodeBounded(this.encoder, part) }));
       try {
         if (parts.length === 1 && parts[0].batches.length === 1) return await this.onePhase(parts[0].region, parts[0].batches[0], start, blind);
-        return await this.twoPhase(parts, start);
+        return await this.twoPhase(parts, start, blind);
       } catch (err) {
         if (!isStaleRegion(err) || reroutes >= MAX_REROUTES) throw err;
         // Wait for the map to move past the region that refused (a split or merge recording
@@ -86,7 +86,7 @@ export class TransactionCommitter {
     for (let attempt = 0; ; attempt++) {
       const commitTs = blind && attempt === 0 ? startTs : await this.decisions.timestamp();
       try {
-        await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs, txId });
+        await this.stores.write(region, { regionId: region.id, commitTs, batch, startTs, txId, blind });
         return { commitTs, txId, regions: 1 };
       } catch (err) {
         const tooOld = err instanceof QuarryError && err.details.reason === 'COMMIT_TS_TOO_OLD';
@@ -98,12 +98,12 @@ export class TransactionCommitter {
     }
   }
 
-  private async twoPhase(parts: { region: RegionDescriptor; batches: Uint8Array[] }[], startTs: bigint): Promise<TxnOutcome> {
+  private async twoPhase(parts: { region: RegionDescriptor; batches: Uint8Array[] }[], startTs: bigint, blind: boolean): Promise<TxnOutcome> {
     const txId = newTxId();
     const regions = parts.map((p) => p.region);
     try {
       await Promise.all(parts.map(async (p) => {
-        for (const batch of p.batches) await this.prewrite(p.region, txId, startTs, batch);
+        for (const batch of p.batches) await this.prewrite(p.region, txId, startTs, batch, blind);
       }));
     } catch (err) {
       await this.abort(txId, regions);
@@ -133,8 +133,8 @@ export class TransactionCommitter {
     return { commitTs, txId, regions: regions.length };
   }
 
-  private async prewrite(region: RegionDescriptor, txId: string, startTs: bigint, batch: Uint8Array): Promise<void> {
-    const body = { regionId: region.id, txId, startTs, batch, regionVersion: region.version, lockTtlMs: this.lockTtlMs };
+  private async prewrite(region: RegionDescriptor, txId: string, startTs: bigint, batch: Uint8Array, blind: boolean): Promise<void> {
+    const body = { regionId: region.id, txId, startTs, batch, regionVersion: region.version, lockTtlMs: this.lockTtlMs, blind };
     try {
       await this.stores.call(StorePrewrite, region, body);
     } catch (err) {

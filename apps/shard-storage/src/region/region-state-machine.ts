@@ -162,7 +162,7 @@ export class RegionStateMachine implements GroupStateMachine {
   private async applyWrite(w: WriteRequest): Promise<void> {
     // The leader checked every subject against the range of this version when proposing.
     this.checkVersion(w.regionVersion, 'write');
-    if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.commitTs);
+    if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.blind, w.commitTs);
     await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
     this.writtenQuads += batchQuadCount(w.batch);
     if (this.feed) this.changeOutbox.add(w.commitTs, w.txId, [w.batch]);
@@ -173,11 +173,14 @@ export class RegionStateMachine implements GroupStateMachine {
    * only, so every replica decides alike: a quad held by another open transaction, or written
    * by a transaction that committed after `startTs`, refuses the whole batch. A version at
    * exactly `commitTs` is this very write, applied before (a retried request): not a conflict.
+   * A blind change (it read nothing) is only checked against locks: a newer version cannot
+   * have changed what it decided, and the transaction that wrote it checked against ours.
    */
-  private checkWriteConflicts(batch: Uint8Array, startTs: bigint, txId: string, commitTs = 0n): string[] {
+  private checkWriteConflicts(batch: Uint8Array, startTs: bigint, txId: string, blind: boolean, commitTs = 0n): string[] {
     const keys = batchQuadKeys(deserializeEncodedBatch(batch, { verifyHashes: false }));
     const held = this.txnLocks.heldByOther(keys, txId);
     if (held) throw new Refused('LOCKED', `region ${this.regionId}: a quad is locked by transaction ${held.txId}`, held);
+    if (blind) return keys;
     const newest = this.store.newestVersions(this.key, batch);
     const i = newest.findIndex((ts) => ts > startTs && ts !== commitTs);
     if (i >= 0) throw new Refused('WRITE_CONFLICT', `region ${this.regionId}: a quad was written at ${newest[i]}, after this transaction's snapshot ${startTs}`);
@@ -186,7 +189,7 @@ export class RegionStateMachine implements GroupStateMachine {
 
   private applyPrewrite(p: PrewriteRequest): void {
     this.checkVersion(p.regionVersion, 'prewrite');
-    this.txnLocks.add(p, this.checkWriteConflicts(p.batch, p.startTs, p.txId));
+    this.txnLocks.add(p, this.checkWriteConflicts(p.batch, p.startTs, p.txId, p.blind));
   }
 
   /** Writes the transaction's batches at its commit timestamp; a repeated commit finds no lock and changes nothing. */

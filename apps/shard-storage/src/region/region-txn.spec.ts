@@ -72,6 +72,9 @@ describe('RegionStateMachine transactions', () => {
     const stalePrewrite = await run(sm, { case: 'prewrite', value: { regionId: 1, txId: 't3', startTs: 24n, batch: batch([], [q('a', '100')]), lockTtlMs: 1000 } });
     expect(stalePrewrite).toMatchObject({ ok: false, code: 'WRITE_CONFLICT' });
     expect(sm.locks.has('t3')).toBe(false);
+    // A blind change (it read nothing) is checked against locks only.
+    expect((await run(sm, { case: 'write', value: { regionId: 1, commitTs: 40n, startTs: 24n, blind: true, batch: batch([q('a', '2')], [q('a', '100')]) } })).ok).toBe(true);
+    expect(await run(sm, { case: 'prewrite', value: { regionId: 1, txId: 't4', startTs: 24n, blind: true, batch: batch([q('b', '7')]), lockTtlMs: 1000 } })).toMatchObject({ ok: false, code: 'LOCKED' });
     // A fresh snapshot passes; the same write applied again (a retried request) is not its own conflict.
     const fresh = { case: 'write' as const, value: { regionId: 1, commitTs: 41n, startTs: 26n, batch: batch([q('a', '1')], [q('a', '90')]) } };
     expect((await run(sm, fresh)).ok).toBe(true);
