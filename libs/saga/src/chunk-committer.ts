@@ -21,3 +21,9 @@ export interface ChunkCommitter {
  * cluster, and a reader must not roll it back as abandoned meanwhile.
  */
 export const CHUNK_LOCK_TTL_MS = 30_000;
+
+/**
+ * How long a chunk waits for locks in its way: longer than a chunk lock's TTL, so a resumed
+ * saga gets past the locks its dead predecessor left on the same quads.
+ */
+export const CHUNK_LOCK_WAIT_MS = CHUNK_LOCK_TTL_MS + 15_000;

@@ -32,7 +32,16 @@ export interface TxnCommitterOptions {
   faultPoint?: (point: TxnFaultPoint, txId: string) => void;
   /** Failures the caller is not waiting for (background rollbacks, lost commit replies). */
   onBackgroundError?: (err: unknown) => void;
+  /**
+   * How long a write waits for another transaction's undecided lock to be decided or to expire
+   * (default 0: a live lock is a write conflict at once). Load chunks wait: a chunk whose loader
+   * died holds its locks until their TTL, and the resumed saga must get past them.
+   */
+  lockWaitMs?: number;
 }
+
+/** Locks one write may clear (each decided or expired) before giving up as a conflict. */
+const MAX_LOCKS_CLEARED = 16;
 
 /** Attempts at a one-phase write refused because a read at a later timestamp was served first. */
 const MAX_COMMIT_TS_RETRIES = 8;
@@ -83,6 +92,7 @@ export class TransactionCommitter {
 
   private async onePhase(region: RegionDescriptor, batch: Uint8Array, startTs: bigint, blind: boolean): Promise<TxnOutcome> {
     const txId = newTxId();
+    const waitUntil = Date.now() + (this.opts.lockWaitMs ?? 0);
     for (let attempt = 0; ; attempt++) {
       const commitTs = blind && attempt === 0 ? startTs : await this.decisions.timestamp();
       try {
@@ -92,9 +102,22 @@ export class TransactionCommitter {
         const tooOld = err instanceof QuarryError && err.details.reason === 'COMMIT_TS_TOO_OLD';
         if (tooOld && attempt < MAX_COMMIT_TS_RETRIES) continue;
         const lock = lockFromError(err);
-        if (lock && attempt === 0 && (await this.stores.locks.resolve(region, lock)) === 'resolved') continue;
-        throw lock ? lockConflict(lock) : err;
+        if (!lock) throw err;
+        await this.clearLock(region, lock, attempt, waitUntil);
       }
+    }
+  }
+
+  /**
+   * Gets an undecided lock out of a write's way: resolved by its decision (or rolled back once
+   * expired); a live one is waited for until `waitUntil`, then it is a write conflict.
+   */
+  private async clearLock(region: RegionDescriptor, lock: MetLock, attempt: number, waitUntil: number): Promise<void> {
+    if (attempt >= MAX_LOCKS_CLEARED) throw lockConflict(lock);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      if ((await this.stores.locks.resolve(region, lock)) === 'resolved') return;
+      if (Date.now() >= waitUntil) throw lockConflict(lock);
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 
@@ -135,18 +158,15 @@ export class TransactionCommitter {
 
   private async prewrite(region: RegionDescriptor, txId: string, startTs: bigint, batch: Uint8Array, blind: boolean): Promise<void> {
     const body = { regionId: region.id, txId, startTs, batch, regionVersion: region.version, lockTtlMs: this.lockTtlMs, blind };
-    try {
-      await this.stores.call(StorePrewrite, region, body);
-    } catch (err) {
-      const lock = lockFromError(err);
-      if (!lock) throw err;
-      // A finished or abandoned transaction's lock is cleared once; a live one is a conflict.
-      if ((await this.stores.locks.resolve(region, lock)) === 'pending') throw lockConflict(lock);
+    const waitUntil = Date.now() + (this.opts.lockWaitMs ?? 0);
+    for (let attempt = 0; ; attempt++) {
       try {
         await this.stores.call(StorePrewrite, region, body);
-      } catch (again) {
-        const still = lockFromError(again);
-        throw still ? lockConflict(still) : again;
+        return;
+      } catch (err) {
+        const lock = lockFromError(err);
+        if (!lock) throw err;
+        await this.clearLock(region, lock, attempt, waitUntil);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_PG_URL, openControlDb as openControlDataSource } from '@quarry/control-db';
-import { CHUNK_LOCK_TTL_MS, ownerId, SagaRepository, type SagaDeps, type SagaProgress } from '@quarry/saga';
+import { CHUNK_LOCK_TTL_MS, CHUNK_LOCK_WAIT_MS, ownerId, SagaRepository, type SagaDeps, type SagaProgress } from '@quarry/saga';
 import { RegionContains, TransactionCommitter, TxnDecisions } from '@quarry/store-client';
 import type { DataSource } from 'typeorm';
 import type { ClusterConnection } from './cluster-connection';
@@ -28,7 +28,7 @@ export function cliSagaDeps(conn: ClusterConnection, db: DataSource, onProgress?
   const contains = new RegionContains(conn.stores);
   return {
     repo: new SagaRepository(db),
-    committer: new TransactionCommitter(conn.stores, new TxnDecisions(conn.consensus), { lockTtlMs: CHUNK_LOCK_TTL_MS }),
+    committer: new TransactionCommitter(conn.stores, new TxnDecisions(conn.consensus), { lockTtlMs: CHUNK_LOCK_TTL_MS, lockWaitMs: CHUNK_LOCK_WAIT_MS }),
     contains: (ts, quads) => contains.contains(ts, quads),
     owner: ownerId('cli'),
     staleMs: SAGA_STALE_MS,

@@ -8,6 +8,7 @@ import {
   abortSaga,
   blobSource,
   CHUNK_LOCK_TTL_MS,
+  CHUNK_LOCK_WAIT_MS,
   fileSource,
   readSource,
   ownerId,
@@ -145,7 +146,7 @@ export class CoordinatorSagas implements BulkBodyLoader, OnModuleDestroy {
     const contains = new RegionContains(this.stores);
     return {
       repo: new SagaRepository(db),
-      committer: new TransactionCommitter(this.stores, new TxnDecisions(this.consensus), { lockTtlMs: CHUNK_LOCK_TTL_MS }),
+      committer: new TransactionCommitter(this.stores, new TxnDecisions(this.consensus), { lockTtlMs: CHUNK_LOCK_TTL_MS, lockWaitMs: CHUNK_LOCK_WAIT_MS }),
       contains: (ts, quads) => contains.contains(ts, quads),
       owner: this.owner,
       staleMs: this.cfg.ownerTimeoutMs,
