@@ -8,9 +8,9 @@ import { MultiRaftHost } from './multi-raft-host';
 import { encodeRaftBatch } from './raft-wire';
 import { LocalNetwork } from './testing/local-transport';
 import { AppendOnlyMachine } from './testing/register-machine';
+import { waitFor } from './testing/wait-for';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Member {
   id: number;
@@ -32,16 +32,6 @@ async function startMember(net: LocalNetwork, id: number, dir: string, groups: n
   }
   host.start();
   return { id, dir, log, host, machines };
-}
-
-async function waitFor<T>(f: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await sleep(10);
-  }
-  throw new Error('timed out');
 }
 
 const leaderOf = (members: Member[], g: number): Member | undefined => members.find((m) => m.host.group(g).isLeader);

@@ -7,9 +7,9 @@ import { MultiRaftHost } from './multi-raft-host';
 import { decodeRaftBatch } from './raft-wire';
 import { LocalNetwork } from './testing/local-transport';
 import { AppendOnlyMachine } from './testing/register-machine';
+import { sleep, waitFor } from './testing/wait-for';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** 20 ms ticks: heartbeat every 2 ticks, elections after 10-20 ticks (0.2-0.4 s). */
 const TICK_MS = 20;
@@ -21,16 +21,6 @@ interface Member {
   host: MultiRaftHost;
   machines: Map<number, AppendOnlyMachine>;
   stopped: boolean;
-}
-
-async function waitFor<T>(f: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await sleep(10);
-  }
-  throw new Error('timed out');
 }
 
 describe('quiescent groups', () => {
