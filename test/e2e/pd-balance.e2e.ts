@@ -24,10 +24,9 @@ describe('placement driver: balance', () => {
       const out = await runCli(['store', 'list', '--json', '--cluster', tc.cluster], { timeoutMs: 30_000 });
       const stores = (JSON.parse(out.stdout) as { stores: { storeId: number; replicas: number; leaders: number }[] }).stores;
       last = out.stdout;
-      const within = (xs: number[]): boolean => {
-        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-        return xs.every((x) => Math.abs(x - mean) <= 1);
-      };
+      // What the scheduler aims for: no two stores more than one apart. (Moves are spaced by the
+      // rate limit, so a state short of it can look settled for a while.)
+      const within = (xs: number[]): boolean => Math.max(...xs) - Math.min(...xs) <= 1;
       const balanced = stores.length === 4 && within(stores.map((s) => s.replicas)) && within(stores.map((s) => s.leaders)) && stores.every((s) => s.replicas > 0);
       // A move in flight shows 4 replicas or a region between leaders: wait for a settled state,
       // and for the store list to read the same after the region check (a move may finish between
