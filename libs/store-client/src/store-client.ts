@@ -6,12 +6,18 @@ import { TxnDecisions } from './txn-decisions';
 import { storeSubject, StoreCommitTxn, StoreRollbackTxn, StoreChangePeers, StoreCommitMerge, StoreEstimate, StorePrepareMerge, StoreRegionStatus, StoreScan, StoreSplitRegion, StoreTransferLeader, StoreWrite } from './methods';
 import type { RegionRouter } from './region-router';
 
+/** Longer than the longest lock TTL a store accepts (txn-server.ts MAX_LOCK_TTL_MS, 60 s). */
+const DEFAULT_LOCK_WAIT_MS = 75_000;
+
 export interface StoreClientOptions {
   cluster: string;
   timeoutMs?: number;
   /** Total time one call may spend finding a region's leader. */
   deadlineMs?: number;
-  /** How long a read waits for a live transaction's lock before giving up (default 30 s). */
+  /**
+   * How long a read waits for a live transaction's lock before giving up (default 75 s: longer
+   * than the longest lock TTL a store accepts, 60 s, so an abandoned lock expires first).
+   */
   lockWaitMs?: number;
 }
 
@@ -101,14 +107,14 @@ export class StoreClient {
    * transaction is alive, and the read asked again.
    */
   async read<Req extends DescMessage, Res extends DescMessage>(method: RpcMethod<Req, Res>, region: RegionDescriptor, body: MessageInitShape<Req>, signal?: AbortSignal): Promise<MessageShape<Res>> {
-    const deadline = Date.now() + (this.opts.lockWaitMs ?? 30_000);
+    const deadline = Date.now() + (this.opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.call(method, region, body, signal);
       } catch (err) {
         const lock = lockFromError(err);
         if (!lock) throw err;
-        if (Date.now() > deadline) throw new QuarryError('UNAVAILABLE', `region ${region.id}: transaction ${lock.txId} still holds a lock after ${this.opts.lockWaitMs ?? 30_000} ms; retry`, true);
+        if (Date.now() > deadline) throw new QuarryError('UNAVAILABLE', `region ${region.id}: transaction ${lock.txId} still holds a lock after ${this.opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS} ms; retry`, true);
         if ((await this.locks.resolve(region, lock)) === 'pending') await sleep(backoffDelay(Math.min(attempt, 5), { attempts: 0, baseMs: 5, maxMs: 100 }));
       }
     }
