@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     throw new Error('no etcd leader');
   };
   await leader();
-  const t: Target = { put: (k, v) => client.put(k).value(v).exec(), leader };
+  const t: Target = { put: (k, v) => client.put(k).value(v).exec(), leader, window: (edge, commits) => emit({ event: 'window', edge, commits }) };
   const tag = `e${process.pid}`;
   if (!cfg.only || cfg.only === 'seq') emit({ phase: 'seq', ...(await sequential(t, cfg.seqN, VALUE_100, tag)) });
   for (const n of cfg.inflight)

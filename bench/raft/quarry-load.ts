@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   // seq/throughput: a generous per-attempt timeout (etcd3 calls have none), so a slow commit under
   // 1,024 in flight counts late instead of failing as "outcome unknown"
   const client = new ConsensusClient(bus, subjects, { peers, timeoutMs: 10_000, deadlineMs: 30_000 });
-  const t: Target = { put: (k, v) => client.put(k, v), leader };
+  const t: Target = { put: (k, v) => client.put(k, v), leader, window: (edge, commits) => emit({ event: 'window', edge, commits }) };
   // failover: puts sent to the killed leader must give up soon, as a real client would
   const foClient = new ConsensusClient(bus, subjects, { peers, timeoutMs: 1000, deadlineMs: 20_000 });
   const fo: Target = { put: (k, v) => foClient.put(k, v), leader };

@@ -9,7 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { REGION_RAFT_TIMING } from '@quarry/multiraft';
 import { Bus, ServiceDirectory, Subjects } from '@quarry/transport';
 import { MARK } from './child-protocol';
-import { median, round, sleep } from './stats';
+import { cpuMsOf, median, round, sleep } from './stats';
 import type { KillNotice, Phase } from './workload';
 
 /**
@@ -232,7 +232,20 @@ function runLoad(name: string, file: string, cfg: unknown, logDir: string, serve
   return new Promise((resolveRun, rejectRun) => {
     const res: LoadResult = { seqP50Ms: NaN, seqP99Ms: NaN, tput64: NaN, tput1024: NaN, failoverMs: NaN, raw: [] };
     const timer = setTimeout(() => rejectRun(new Error(`${name} did not finish within ${timeoutMs} ms`)), timeoutMs);
+    // Servers' CPU time over the measured window of the current phase, charged to its puts.
+    const cpuNow = (): number[] => [...servers.values()].map((s) => cpuMsOf(s.child.pid));
+    let windowStart: number[] = [];
+    let windowCpu: { serverCpuMs: number[]; serverCpuUsPerCommit: number } | undefined;
     const child = Proc.worker(name, file, cfg, logDir, (m, p) => {
+      if (m.event === 'window') {
+        if (m.edge === 'start') windowStart = cpuNow();
+        else {
+          const used = cpuNow().map((ms, i) => ms - windowStart[i]);
+          const total = used.filter(Number.isFinite).reduce((a, b) => a + b, 0);
+          windowCpu = { serverCpuMs: used.map((ms) => Math.round(ms)), serverCpuUsPerCommit: Math.round((total * 1000) / Math.max(1, Number(m.commits))) };
+        }
+        return;
+      }
       if (m.event === 'kill-leader') {
         const victim = servers.get(Number(m.leader));
         if (!victim) return void rejectRun(new Error(`${name}: unknown leader ${String(m.leader)}`));
@@ -248,6 +261,8 @@ function runLoad(name: string, file: string, cfg: unknown, logDir: string, serve
         clearTimeout(timer);
         return void resolveRun(res);
       }
+      if (windowCpu && (m.phase === 'seq' || String(m.phase).startsWith('tput'))) Object.assign(m, windowCpu);
+      windowCpu = undefined;
       res.raw.push(m);
       log(`  ${name}: ${JSON.stringify(m)}`);
       if (m.phase === 'seq') {

@@ -20,6 +20,11 @@ export interface Target {
   put(key: string, value: string): Promise<unknown>;
   /** Which replica (1-based index as the orchestrator numbers them) leads now. */
   leader(): Promise<number>;
+  /**
+   * Told when a phase's measured window opens and closes (with the puts acknowledged in it),
+   * so the orchestrator can charge the servers' CPU time to those puts.
+   */
+  window?(edge: 'start' | 'end', commits?: number): void;
 }
 
 export interface Phase {
@@ -40,6 +45,7 @@ export async function sequential(
   for (let i = 0; i < Math.min(100, n); i++) await t.put(`warm-${tag}-${i}`, value).catch(() => undefined);
   const lat: number[] = [];
   let errors = 0;
+  t.window?.('start');
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     try {
@@ -50,6 +56,7 @@ export async function sequential(
       tally.add(err);
     }
   }
+  t.window?.('end', lat.length);
   lat.sort((a, b) => a - b);
   const mean = lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length);
   return { p50Ms: round(percentile(lat, 50), 3), p99Ms: round(percentile(lat, 99), 3), meanMs: round(mean, 3), errors, errorKinds: tally.top() };
@@ -88,7 +95,11 @@ export async function throughput(
       }
     }
   };
+  const opened = setTimeout(() => t.window?.('start'), measureFrom - performance.now());
+  const closed = setTimeout(() => t.window?.('end', acked), end - performance.now());
   await Promise.all(Array.from({ length: inflight }, (_, w) => writer(w)));
+  clearTimeout(opened);
+  clearTimeout(closed);
   lat.sort((a, b) => a - b);
   return {
     commitsPerSec: Math.round(acked / seconds),

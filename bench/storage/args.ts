@@ -16,6 +16,8 @@ export interface BenchArgs {
    * for LUBM: at most 20,000 quads and 768 KiB per entry, and 20,000 LUBM triples encode to more.
    */
   replicatedBatchSize: number;
+  /** Local ingest puts on lmdb-js's writer thread (QuadStoreOptions.writerThread); off with --sync-writes. */
+  writerThread: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -33,5 +35,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     natsUrl: value('--nats') ?? process.env.QUARRY_NATS_URL ?? 'nats://127.0.0.1:4222',
     inflight: Math.max(1, Number(value('--inflight') ?? 2)),
     replicatedBatchSize: Number(value('--replicated-batch') ?? 10_000),
+    writerThread: !argv.includes('--sync-writes'),
   };
 }

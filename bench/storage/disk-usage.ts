@@ -10,7 +10,8 @@ export interface DiskUsage {
   liveBytes: number;
 }
 
-function allocatedBytes(file: string): number {
+/** Bytes the file occupies on disk (its size, or less when sparse). */
+export function allocatedBytes(file: string): number {
   const st = statSync(file);
   return Math.min(st.size, st.blocks * 512);
 }

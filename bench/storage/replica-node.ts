@@ -17,6 +17,7 @@ import { MultiRaftHost, NatsRaftTransport, REGION_RAFT_TIMING } from '@quarry/mu
 import { RegionCommandSchema } from '@quarry/proto';
 import { RaftLogEngine } from '@quarry/raft/log/raft-log-engine';
 import { QuadStore } from '@quarry/storage';
+import { allocatedBytes } from './disk-usage';
 import { RegionStateMachine, type RegionWriteResult } from '../../apps/shard-storage/src/region/region-state-machine';
 import { PIECE_HEADER, writeSubject, type ReplicaConfig, type ReplicaReport, type ReplicaRequest } from './replica-protocol';
 
@@ -78,6 +79,10 @@ async function main(): Promise<void> {
     },
   });
 
+  const cpuSeconds = (): number => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1e6;
+  };
   process.on('message', (m: ReplicaRequest) => {
     if (m.type === 'status' || m.type === 'checksum') {
       const g = host.group(cfg.regionId);
@@ -90,6 +95,8 @@ async function main(): Promise<void> {
         applied: g.applied,
         quads: m.type === 'checksum' ? quads.regionStats(region).quadCount : 0,
         checksum: m.type === 'checksum' ? quads.checksum(region) : undefined,
+        dataFileBytes: m.type === 'checksum' ? allocatedBytes(join(cfg.dataDir, 'quads', 'data.mdb')) : undefined,
+        cpuSeconds: cpuSeconds(),
       };
       process.send?.(report);
     } else if (m.type === 'stop') {

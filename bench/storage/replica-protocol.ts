@@ -9,7 +9,7 @@ export interface ReplicaConfig {
 }
 
 /** Messages a replica sends to the parent over the fork IPC channel. */
-export type ReplicaReport = { type: 'ready' } | { type: 'status'; id: number; leader: number; isLeader: boolean; applied: number; quads: number; checksum?: string };
+export type ReplicaReport = { type: 'ready' } | { type: 'status'; id: number; leader: number; isLeader: boolean; applied: number; quads: number; checksum?: string; dataFileBytes?: number; cpuSeconds: number };
 
 /** Requests from the parent; `id` comes back in the answer (requests may overlap). */
 export interface ReplicaRequest {

@@ -23,6 +23,10 @@ export interface ReplicatedResult {
   /** Quads visible on each replica afterwards, and whether their checksums agree. */
   replicaQuads: number[];
   checksumsAgree: boolean;
+  /** CPU seconds of the 3 replica processes together (all threads), first batch → all applied. */
+  replicaCpuSeconds: number;
+  /** Size of each replica's LMDB data file (durable store, one commit pair per Raft entry). */
+  replicaDataFileBytes: number[];
 }
 
 interface Replica {
@@ -97,6 +101,11 @@ async function stopReplicas(replicas: Replica[]): Promise<void> {
   for (const r of replicas) rmSync(r.dir, { recursive: true, force: true });
 }
 
+async function replicaCpuSeconds(replicas: Replica[]): Promise<number> {
+  const statuses = await Promise.all(replicas.map((r) => request(r, 'status')));
+  return statuses.reduce((sum, st) => sum + st.cpuSeconds, 0);
+}
+
 /** Sends one serialized batch to the leader in pieces that fit a NATS message; resolves on its ack. */
 async function sendBatch(nc: NatsConnection, subject: string, seq: number, commitTs: bigint, bytes: Uint8Array): Promise<void> {
   const pieceSize = nc.info!.max_payload - PIECE_HEADER - 1024;
@@ -130,6 +139,7 @@ export async function replicatedIngest(text: string, batchSize: number, natsUrl:
   const nc = await connect({ servers: natsUrl, name: `bench-storage-${process.pid}` });
   try {
     let leader = await waitForLeader(replicas);
+    const cpuBefore = await replicaCpuSeconds(replicas);
     let retries = 0;
     // A batch is idempotent (same commit ts, same bytes): after a leader change under load it
     // is simply sent again to the new leader, as the coordinator's StoreClient does.
@@ -174,6 +184,7 @@ export async function replicatedIngest(text: string, batchSize: number, natsUrl:
       await sleep(5);
     }
     const allAppliedSeconds = (performance.now() - started) / 1000;
+    const replicaCpu = (await replicaCpuSeconds(replicas)) - cpuBefore;
     const digests = await Promise.all(replicas.map((r) => request(r, 'checksum')));
     return {
       triples,
@@ -183,6 +194,8 @@ export async function replicatedIngest(text: string, batchSize: number, natsUrl:
       allAppliedSeconds,
       replicaQuads: digests.map((d) => d.quads),
       checksumsAgree: digests.every((d) => d.checksum === digests[0].checksum),
+      replicaCpuSeconds: replicaCpu,
+      replicaDataFileBytes: digests.map((d) => d.dataFileBytes ?? 0),
     };
   } finally {
     await nc.drain().catch(() => undefined);

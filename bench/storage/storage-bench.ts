@@ -45,7 +45,7 @@ interface QuarryRound {
 /** One ingest into a fresh store; the last round also measures disk use and scans. */
 async function quarryRound(text: string, triples: number, args: BenchArgs, measureRest: boolean): Promise<QuarryRound> {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-'));
-  const store = new QuadStore({ path: dir, noSync: true, maxBatchQuads: Math.max(args.batchSize * 2, 1_000_000) });
+  const store = new QuadStore({ path: dir, noSync: true, maxBatchQuads: Math.max(args.batchSize * 2, 1_000_000), writerThread: args.writerThread });
   try {
     await store.createRegion(REGION);
     const [ingested, timing] = await measure(() => ingest(store, REGION, text, args.batchSize));
@@ -137,6 +137,9 @@ async function main(): Promise<void> {
       parseOnlyTps: { n3: Math.round(triples / n3Timing.wallSeconds), fastLineParser: Math.round(fastQuads.length / fastTiming.wallSeconds) },
       replicatedAllAppliedTps: replicated ? Math.round(triples / replicated.allAppliedSeconds) : null,
       replicatedResent: replicated ? replicated.retries : null,
+      replicatedReplicaCpuTps: replicated ? Math.round(triples / replicated.replicaCpuSeconds) : null,
+      replicaBytesPerTriple: replicated ? Number((Math.max(...replicated.replicaDataFileBytes) / triples).toFixed(1)) : null,
+      localWriterThread: args.writerThread,
       batchSize: args.batchSize,
       replicatedBatchSize: args.replicatedBatchSize,
       rounds: args.rounds,

@@ -54,6 +54,13 @@ describe('SPARQL over a 3-store cluster', () => {
 
     const count = await select('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }');
     expect(count[0].n.value).toBe(String(lines.length));
+    // counted per group on the storage nodes, partial counts summed across regions
+    const perPredicate = await select('SELECT ?p (COUNT(?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p');
+    expect(perPredicate.map((b) => `${b.p.value} ${b.n.value}`)).toEqual([
+      'http://ex.org/knows 300',
+      'http://ex.org/name 300',
+      'http://www.w3.org/1999/02/22-rdf-syntax-ns#type 100',
+    ]);
     // a join whose two sides live in different regions (subjects hash apart)
     const friends = await select('SELECT ?name WHERE { <http://ex.org/person/7> <http://ex.org/knows> ?f . ?f <http://ex.org/name> ?name }');
     expect(friends.map((b) => b.name.value)).toEqual(['Person 8']);

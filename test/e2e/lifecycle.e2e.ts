@@ -35,7 +35,7 @@ describe('service lifecycle on the bus', () => {
     expect(status.instance.instanceId).toBe('store-7');
     expect(status.instance.role).toBe('shard-storage');
     expect(status.state).toBe('healthy');
-    expect(status.checks.map((c) => c.name).sort()).toEqual(['data-dir', 'nats', 'regions']);
+    expect(status.checks.map((c) => c.name).sort()).toEqual(['data-dir', 'nats', 'regions', 'registry']);
   });
 
   it('serves /health, /ready and Prometheus /metrics on its own port', async () => {

@@ -59,7 +59,7 @@ describe('bulk-load sagas', { timeout: 300_000 }, () => {
     const readTs = await tc.consensus.timestamp();
     const lines: string[] = [];
     for await (const page of scanHashRange(tc.stores, { startHash: 0n, endHash: 0n }, { pattern: create(QuadPatternSchema, {}), readTs, limit: 1000 }))
-      lines.push(...page);
+      lines.push(...page.map((q) => quadToLine(q, 'N-Quads').trimEnd()));
     return lines.sort();
   };
   const digest = async (): Promise<{ count: number; sha256: string }> => {

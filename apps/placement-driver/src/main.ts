@@ -25,7 +25,7 @@ void runService({
       new RegionMapStore(consensus),
       stores,
       consensus,
-      { storeDownTimeoutMs: config.storeDownTimeoutMs, replicas: config.replicas, intervalMs: 1000, balanceIntervalMs: config.balanceIntervalMs },
+      { storeDownTimeoutMs: config.storeDownTimeoutMs, replicas: config.replicas, intervalMs: 1000, balanceIntervalMs: config.balanceIntervalMs, balanceTolerance: config.balanceTolerancePercent / 100 },
       sizer,
     );
     const lease = new PdLease(consensus, { instanceId: ctx.instanceId, ttlMs: config.leaseTtlMs });

@@ -41,6 +41,14 @@ export const placementDriverSettings = {
     description: 'least time between two balancing moves (replica or leader); repairs are not delayed',
     default: 2000,
   },
+  balanceTolerancePercent: {
+    env: 'QUARRY_BALANCE_TOLERANCE_PERCENT',
+    kind: 'int',
+    min: 1,
+    max: 100,
+    description: 'once replica and leader counts are within one, stores whose data (quads) or leaders\' write load differ by more than this share of the mean are evened out',
+    default: 20,
+  },
   regionHotWriteQps: {
     env: 'QUARRY_REGION_HOT_WRITE_QPS',
     kind: 'int',

@@ -1,5 +1,5 @@
 import { runService, useDataDir } from '@quarry/service-kit';
-import { shardStorageSettings } from './settings';
+import { shardStorageSettings, validateSnapshotRate } from './settings';
 import { StoreNode } from './store-node';
 import { RegionAdminServer } from './region-admin-server';
 import { StarScanServer } from './query/star-scan-server';
@@ -13,6 +13,7 @@ void runService({
   labels: (config) => ({ store_id: String(config.storeId) }),
   module: async (ctx, config) => {
     useDataDir(config.dataDir, ctx.readiness);
+    validateSnapshotRate(config.snapshotMaxBytesPerSec);
     const peers = config.consensusPeers.map(Number);
     const node = await StoreNode.start(ctx, {
       storeId: config.storeId,
@@ -23,6 +24,7 @@ void runService({
       changeFeed: config.changeFeed,
       changeFeedMaxBytes: config.changeFeedMaxBytes,
       removedReplicaGraceMs: config.removedReplicaGraceMs,
+      snapshotMaxBytesPerSec: config.snapshotMaxBytesPerSec,
     });
     new StoreServer(ctx, node).start();
     new StarScanServer(ctx, node).start();

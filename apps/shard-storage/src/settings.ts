@@ -38,4 +38,21 @@ export const shardStorageSettings = {
     description: 'unpublished changes a region may hold before it refuses writes (the feed is down or far behind)',
     default: 256 * 1024 * 1024,
   },
+  snapshotMaxBytesPerSec: {
+    env: 'QUARRY_SNAPSHOT_MAX_BYTES_PER_SEC',
+    kind: 'int',
+    min: 0,
+    description: 'bandwidth of the Raft snapshots this store sends (new or far-behind replicas), shared by all its regions; 0 = unlimited, else at least 65536',
+    default: 64 * 1024 * 1024,
+  },
 } as const satisfies Record<string, Setting>;
+
+/** Below this a moved region's snapshot could outlast the placement driver's catch-up wait (120 s) for a few MiB. */
+export const MIN_SNAPSHOT_BYTES_PER_SEC = 64 * 1024;
+
+/** Checks QUARRY_SNAPSHOT_MAX_BYTES_PER_SEC at boot: 0 (unlimited) or at least 64 KiB/s. */
+export function validateSnapshotRate(bytesPerSec: number): void {
+  if (bytesPerSec !== 0 && bytesPerSec < MIN_SNAPSHOT_BYTES_PER_SEC) {
+    throw new Error(`QUARRY_SNAPSHOT_MAX_BYTES_PER_SEC (${bytesPerSec}) must be 0 (unlimited) or at least ${MIN_SNAPSHOT_BYTES_PER_SEC}`);
+  }
+}

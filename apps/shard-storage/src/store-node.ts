@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { ConsensusClient } from '@quarry/consensus-client';
-import { MultiRaftHost, NatsRaftTransport, REGION_RAFT_TIMING } from '@quarry/multiraft';
+import { ByteRateLimiter, MultiRaftHost, NatsRaftTransport, REGION_RAFT_TIMING, SnapshotPacer } from '@quarry/multiraft';
 import type { RegionDescriptor } from '@quarry/proto';
 import { RaftLogEngine } from '@quarry/raft/log/raft-log-engine';
 import type { ServiceContext } from '@quarry/service-kit';
@@ -27,6 +27,8 @@ export interface StoreNodeConfig {
   changeFeedMaxBytes?: number;
   /** How long the region map must leave this store out of a region before its replica is destroyed. */
   removedReplicaGraceMs?: number;
+  /** Bandwidth of outgoing snapshots, all regions together; 0 or unset = unlimited. */
+  snapshotMaxBytesPerSec?: number;
 }
 
 /**
@@ -66,6 +68,12 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
       snapshotEntries: cfg.snapshotEntries,
       compactionLag: Math.min(5_000, Math.max(1, Math.floor(cfg.snapshotEntries / 4))),
       onSnapshotInstalled: (regionId, index) => ctx.logger.info({ regionId, index }, 'region replica installed a snapshot from its leader'),
+      snapshotPacer: cfg.snapshotMaxBytesPerSec
+        ? new SnapshotPacer(new ByteRateLimiter(cfg.snapshotMaxBytesPerSec), (s) => {
+            ctx.logger.info({ regionId: s.groupId, toStore: s.toStore, bytes: s.bytes, ms: Math.round(s.ms), limit: cfg.snapshotMaxBytesPerSec }, 'region snapshot sent');
+            void ctx.events.publish('region.snapshot-sent', { region: String(s.groupId), from: String(cfg.storeId), to: String(s.toStore), bytes: String(s.bytes), ms: String(Math.round(s.ms)), limit: String(cfg.snapshotMaxBytesPerSec) }).catch(() => undefined);
+          })
+        : undefined,
       logger: { debug: (m) => ctx.logger.debug(m), info: (m) => ctx.logger.debug(m), warn: (m) => ctx.logger.warn(m), error: (m) => ctx.logger.error(m) },
     });
     const consensus = new ConsensusClient(ctx.bus, ctx.subjects, { peers: cfg.consensusPeers, deadlineMs: 3000 });
@@ -263,6 +271,9 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
       this.fences.delete(id);
       this.removedSince.delete(id);
       await this.quads.dropRegion(BigInt(id));
+      // After the data: a crash in between leaves only unreclaimed log records, never a
+      // registered region without its log.
+      await this.host.destroyGroup(id);
       this.ctx.logger.info({ regionId: id, stores: r.stores }, 'destroyed a region replica moved away from this store');
     }
   }

@@ -1,9 +1,9 @@
 import { RaftUnavailableError, UnknownGroupError } from '@quarry/multiraft';
 import { PeerChangeType } from '@quarry/proto';
 import type { ConfChangeSingle } from '@quarry/raft';
-import { parseString, quadToLine, subjectHash } from '@quarry/rdf';
+import { parseString, subjectHash } from '@quarry/rdf';
 import { StorageError, type QuadStore } from '@quarry/storage';
-import { BadTermError, patternFromWire, storeSubject, StoreChangePeers, StoreContains, StoreEstimate, StoreRegionStatus, StoreScan, StoreTransferLeader, StoreWrite } from '@quarry/store-client';
+import { BadTermError, patternFromWire, ScanPageBuilder, storeSubject, StoreChangePeers, StoreContains, StoreEstimate, StoreRegionStatus, StoreScan, StoreTransferLeader, StoreWrite } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import type { ServiceContext } from '@quarry/service-kit';
 import { batchSubjectHashes } from './region/batch-subjects';
@@ -73,17 +73,15 @@ export class StoreServer {
           limit: Math.min(req.limit || 1000, MAX_SCAN_PAGE),
           cursor: req.cursor || undefined,
         });
-        let nquads = '';
-        let count = 0;
+        const out = new ScanPageBuilder();
         for (const q of page.quads) {
           if (narrowed) {
             const h = subjectHash(q.subject);
             if (h < range.startHash || h >= end) continue;
           }
-          nquads += quadToLine(q, 'N-Quads');
-          count++;
+          out.add(q);
         }
-        return { nquads, count, cursor: page.cursor ?? '', storeId: this.node.storeId };
+        return { ...out.page(), count: out.count, cursor: page.cursor ?? '', storeId: this.node.storeId };
       } catch (err) {
         wireError(err, req.regionId);
       }

@@ -4,3 +4,5 @@ export * from './raft-transport';
 export * from './pending-requests';
 export * from './group-replica';
 export * from './multi-raft-host';
+export * from './snapshot-pacer';
+export * from './wire-codec';

@@ -1,62 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RaftLogEngine } from '@quarry/raft/log/raft-log-engine';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from '@quarry/raft';
-import { MultiRaftHost } from './multi-raft-host';
 import { encodeRaftBatch } from './raft-wire';
 import { LocalNetwork } from './testing/local-transport';
 import { AppendOnlyMachine } from './testing/register-machine';
+import { LocalMembers, type Member } from './testing/local-members';
 import { waitFor } from './testing/wait-for';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-interface Member {
-  id: number;
-  dir: string;
-  log: RaftLogEngine;
-  host: MultiRaftHost;
-  machines: Map<number, AppendOnlyMachine>;
-}
-
-async function startMember(net: LocalNetwork, id: number, dir: string, groups: number[], peers: number[], opts: { snapshotEntries?: number } = {}): Promise<Member> {
-  const log = await RaftLogEngine.open(dir);
-  // Generous timeouts: CI machines are shared and slow; correctness, not speed, is under test here.
-  const host = new MultiRaftHost({ storeId: id, log, transport: net.transport(), tickMs: 50, snapshotEntries: opts.snapshotEntries, compactionLag: 10, proposalTimeoutMs: 20_000 });
-  const machines = new Map<number, AppendOnlyMachine>();
-  for (const g of groups) {
-    const sm = new AppendOnlyMachine();
-    machines.set(g, sm);
-    await host.openGroup(g, sm, peers);
-  }
-  host.start();
-  return { id, dir, log, host, machines };
-}
-
 const leaderOf = (members: Member[], g: number): Member | undefined => members.find((m) => m.host.group(g).isLeader);
 
 describe('MultiRaftHost', () => {
-  const dirs: string[] = [];
-  const live: Member[] = [];
-  const tmp = (): string => {
-    const d = mkdtempSync(join(tmpdir(), 'quarry-mr-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(async () => {
-    for (const m of live.splice(0)) {
-      await m.host.stop();
-      await m.log.close();
-    }
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const cluster = new LocalMembers();
+  afterEach(() => cluster.cleanup());
 
   it('replicates many groups over one transport and one log per store', async () => {
     const net = new LocalNetwork();
     const groups = Array.from({ length: 20 }, (_, i) => i + 1);
-    const members = await Promise.all([1, 2, 3].map((id) => startMember(net, id, tmp(), groups, [1, 2, 3])));
-    live.push(...members);
+    const members = await Promise.all([1, 2, 3].map((id) => cluster.start(net, id, groups, [1, 2, 3])));
     for (const g of groups) await waitFor(() => leaderOf(members, g));
     await Promise.all(groups.map((g) => leaderOf(members, g)!.host.propose(g, enc(`g${g}-a`))));
     // a proposal through a follower is forwarded and resolves when the follower applies it
@@ -74,8 +36,7 @@ describe('MultiRaftHost', () => {
 
   it('elects a new leader when the leader is cut off, and the old one catches up after', async () => {
     const net = new LocalNetwork();
-    const members = await Promise.all([1, 2, 3].map((id) => startMember(net, id, tmp(), [1], [1, 2, 3])));
-    live.push(...members);
+    const members = await Promise.all([1, 2, 3].map((id) => cluster.start(net, id, [1], [1, 2, 3])));
     const old = await waitFor(() => leaderOf(members, 1));
     for (let i = 0; i < 10; i++) await old.host.propose(1, enc(`before-${i}`));
     net.isolated.add(old.id);
@@ -90,8 +51,7 @@ describe('MultiRaftHost', () => {
 
   it('drops garbage, misaddressed batches and messages of unknown groups without harm', async () => {
     const net = new LocalNetwork();
-    const members = await Promise.all([1, 2, 3].map((id) => startMember(net, id, tmp(), [1], [1, 2, 3])));
-    live.push(...members);
+    const members = await Promise.all([1, 2, 3].map((id) => cluster.start(net, id, [1], [1, 2, 3])));
     const leader = await waitFor(() => leaderOf(members, 1));
     net.inject(2, new Uint8Array([0xff, 0x00, 0xaa, 0x13]));
     net.inject(2, encodeRaftBatch(1, 3, [{ groupId: 1, message: msg({ type: 'MsgApp', from: 1, to: 3, term: 99 }) }]));
@@ -104,8 +64,7 @@ describe('MultiRaftHost', () => {
 
   it('linearizable reads through ReadIndex on leader and followers', async () => {
     const net = new LocalNetwork();
-    const members = await Promise.all([1, 2, 3].map((id) => startMember(net, id, tmp(), [1], [1, 2, 3])));
-    live.push(...members);
+    const members = await Promise.all([1, 2, 3].map((id) => cluster.start(net, id, [1], [1, 2, 3])));
     const leader = await waitFor(() => leaderOf(members, 1));
     await leader.host.propose(1, enc('x'));
     for (const m of members) {
@@ -116,23 +75,18 @@ describe('MultiRaftHost', () => {
 
   it('restarts from its durable log, and a wiped replica is rebuilt by snapshot', async () => {
     const net = new LocalNetwork();
-    const d = [tmp(), tmp(), tmp()];
-    let members = await Promise.all([1, 2, 3].map((id) => startMember(net, id, d[id - 1], [1], [1, 2, 3], { snapshotEntries: 50 })));
-    live.push(...members);
+    const d = [cluster.tmp(), cluster.tmp(), cluster.tmp()];
+    let members = await Promise.all([1, 2, 3].map((id) => cluster.start(net, id, [1], [1, 2, 3], d[id - 1], { snapshotEntries: 50 })));
     let leader = await waitFor(() => leaderOf(members, 1));
     for (let i = 0; i < 120; i++) await leader.host.propose(1, enc(`v${i}`));
-    for (const m of live.splice(0)) {
-      await m.host.stop();
-      await m.log.close();
-    }
+    for (const m of members) await cluster.stop(m);
     rmSync(d[2], { recursive: true, force: true }); // store 3 lost its disk
-    members = await Promise.all([1, 2].map((id) => startMember(net, id, d[id - 1], [1], [1, 2, 3], { snapshotEntries: 50 })));
-    const wiped = await startMember(net, 3, tmp(), [], []);
+    members = await Promise.all([1, 2].map((id) => cluster.start(net, id, [1], [1, 2, 3], d[id - 1], { snapshotEntries: 50 })));
+    const wiped = await cluster.start(net, 3, [], []);
     const sm3 = new AppendOnlyMachine();
     await wiped.host.openGroup(1, sm3); // no peers: waits for the leader's snapshot
     wiped.machines.set(1, sm3);
     members.push(wiped);
-    live.push(...members);
     leader = await waitFor(() => leaderOf(members, 1), 5000);
     await leader.host.propose(1, enc('after-restart'));
     const expected = Array.from({ length: 120 }, (_, i) => `v${i}`).concat('after-restart');

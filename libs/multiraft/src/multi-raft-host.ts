@@ -15,6 +15,7 @@ import { GroupReplica } from './group-replica';
 import { GroupScheduler } from './group-scheduler';
 import { ProposalIds } from './proposal-envelope';
 import { FragmentAssembler, fragment } from './raft-fragments';
+import type { SnapshotPacer } from './snapshot-pacer';
 import { decodeRaftBatch, encodeRaftBatch, type GroupMessage } from './raft-wire';
 import type { RaftTransport } from './raft-transport';
 import type { GroupStateMachine } from './state-machine';
@@ -40,6 +41,8 @@ export interface MultiRaftOptions {
   logger?: Logger;
   /** Told when a replica's state was replaced by a leader's snapshot (operators want to know). */
   onSnapshotInstalled?: (groupId: number, index: number) => void;
+  /** Paces outgoing snapshots (bandwidth limit shared by all groups); unset = sent at once. */
+  snapshotPacer?: SnapshotPacer;
 }
 
 /** groupTicks: group ticks processed (a quiesced group costs none). */
@@ -82,13 +85,15 @@ export class MultiRaftHost {
   private readonly fragments = new FragmentAssembler();
   /** Proposals waiting for the next Ready pass: one MsgProp (and one append) per group per pass. */
   private readonly queued = new Map<GroupReplica, { key: number; data: Uint8Array }[]>();
-  private readonly opts: Required<Omit<MultiRaftOptions, 'logger' | 'onSnapshotInstalled'>> & Pick<MultiRaftOptions, 'logger' | 'onSnapshotInstalled'>;
+  private readonly opts: Required<Omit<MultiRaftOptions, 'logger' | 'onSnapshotInstalled' | 'snapshotPacer'>> & Pick<MultiRaftOptions, 'logger' | 'onSnapshotInstalled' | 'snapshotPacer'>;
   private ticker?: NodeJS.Timeout;
   private driving = false;
   /** Log segment GC runs inside the Ready loop, never beside a write. */
   private gcDueAt = Date.now() + 10_000;
   private again = false;
   private stopped = false;
+  /** Closed groups whose log records are to be destroyed between two Ready passes. */
+  private readonly destroying = new Map<number, { resolve: () => void; reject: (e: unknown) => void }[]>();
   /** Counters exported as metrics by the service. */
   readonly stats = { readyPasses: 0, fsyncBatches: 0, batchesSent: 0, malformedBatches: 0, proposals: 0, snapshotsInstalled: 0, ...QUIESCENCE_STATS };
   private readonly applier: GroupApplier;
@@ -184,7 +189,8 @@ export class MultiRaftHost {
   /**
    * Stops hosting a group whose state machine was destroyed (a region absorbed by a merge):
    * it no longer ticks, steps or applies, and its pending requests fail. Its log records stay
-   * in the shared WAL; the owner must not reopen it. Safe to call from inside an apply.
+   * in the shared WAL (destroyGroup removes them); the owner must not reopen it. Safe to call
+   * from inside an apply.
    */
   closeGroup(groupId: number): void {
     const g = this.groups.get(groupId);
@@ -195,6 +201,24 @@ export class MultiRaftHost {
     this.queued.delete(g);
     g.proposals.rejectAll(new UnknownGroupError(`group ${groupId} was closed`));
     g.reads.rejectAll(new UnknownGroupError(`group ${groupId} was closed`));
+  }
+
+  /**
+   * Closes the group and destroys its records in the shared WAL (a replica moved away): the
+   * segments they pin become garbage, and a restart does not bring the group back. Runs
+   * between two Ready passes, so no write of the group is in flight; resolves once durable.
+   * Not from inside an apply (the Ready loop would wait for itself).
+   */
+  destroyGroup(groupId: number): Promise<void> {
+    this.closeGroup(groupId);
+    const done = new Promise<void>((resolve, reject) => {
+      const waiting = this.destroying.get(groupId) ?? [];
+      waiting.push({ resolve, reject });
+      this.destroying.set(groupId, waiting);
+    });
+    if (this.driving) this.again = true;
+    else void this.drive();
+    return done;
   }
 
   /** Replicates `payload`; resolves with the state machine's result once applied locally. */
@@ -324,6 +348,7 @@ export class MultiRaftHost {
       do {
         this.again = false;
         await this.readyPass();
+        if (this.destroying.size > 0) await this.destroyClosedGroups();
         if (Date.now() >= this.gcDueAt) {
           this.gcDueAt = Date.now() + 10_000;
           await this.opts.log.gc();
@@ -335,6 +360,21 @@ export class MultiRaftHost {
     } finally {
       this.driving = false;
     }
+  }
+
+  private async destroyClosedGroups(): Promise<void> {
+    const batch = this.opts.log.newBatch();
+    const waiting = [...this.destroying];
+    this.destroying.clear();
+    // A group reopened meanwhile keeps its log.
+    for (const [id] of waiting) if (!this.groups.has(id)) batch.destroy(id);
+    try {
+      await this.opts.log.write(batch);
+    } catch (err) {
+      for (const [, ws] of waiting) for (const w of ws) w.reject(err);
+      throw err;
+    }
+    for (const [, ws] of waiting) for (const w of ws) w.resolve();
   }
 
   /** Hands each group's queued proposals to Raft as one batch. */
@@ -406,6 +446,10 @@ export class MultiRaftHost {
     for (const [g, rd] of work) {
       for (const m of rd.messages) {
         if (!which(m)) continue;
+        if (m.type === 'MsgSnap' && this.opts.snapshotPacer) {
+          this.sendPaced(g, m, this.opts.snapshotPacer);
+          continue;
+        }
         let list = byStore.get(m.to);
         if (!list) byStore.set(m.to, (list = []));
         list.push(g.quiesced && m.type === 'MsgHeartbeat' ? { groupId: g.groupId, message: m, quiesce: true } : { groupId: g.groupId, message: m });
@@ -421,9 +465,20 @@ export class MultiRaftHost {
     }
   }
 
+  /** A snapshot on its own, through the bandwidth limit; the leader hears it is done once it has all left. */
+  private sendPaced(g: GroupReplica, m: Message, pacer: SnapshotPacer): void {
+    const pieces = fragment(this.opts.storeId, m.to, encodeRaftBatch(this.opts.storeId, m.to, [{ groupId: g.groupId, message: m }]));
+    pacer.send({ groupId: g.groupId, toStore: m.to }, pieces, (piece) => this.opts.transport.send(m.to, piece), (sent) => {
+      if (this.stopped || this.groups.get(g.groupId) !== g) return;
+      g.node.reportSnapshot(m.to, sent ? 'finish' : 'failure');
+      this.markDirty(g);
+    });
+  }
+
   /** Stops ticking and receiving; pending requests fail. The log engine is closed by its owner. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.opts.snapshotPacer?.close();
     clearInterval(this.ticker);
     this.opts.transport.close();
     while (this.driving) await new Promise((r) => setTimeout(r, 5));
@@ -431,5 +486,7 @@ export class MultiRaftHost {
       g.proposals.rejectAll(new RaftUnavailableError('store is shutting down'));
       g.reads.rejectAll(new RaftUnavailableError('store is shutting down'));
     }
+    for (const [, ws] of this.destroying) for (const w of ws) w.reject(new RaftUnavailableError('store is shutting down'));
+    this.destroying.clear();
   }
 }

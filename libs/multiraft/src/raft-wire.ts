@@ -1,210 +1,190 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  RaftBatchSchema,
-  RaftEntryType,
-  RaftMessageType,
-  type CoalescedHeartbeat,
-  type RaftBatch,
-  type RaftEntry,
-  type RaftMessage,
-  type RaftSnapshot,
-} from '@quarry/proto';
 import { crc32c } from '@quarry/raft/log/crc32c';
-import { msg, type Entry, type EntryType, type Message, type MessageType, type Snapshot } from '@quarry/raft';
+import type { ConfState, Message, Snapshot } from '@quarry/raft';
+import { B, EMPTY, F, toWireType, wireEntryType, type GroupMessage } from './raft-wire-format';
+import { bytesFieldSize, lenFieldSize, uintFieldSize, varintSize, WireWriter } from './wire-codec';
 
-/** A core message addressed to one group. Node ids are store ids: one replica per store. */
-export interface GroupMessage {
+export { MalformedRaftBatchError, type GroupMessage } from './raft-wire-format';
+export { decodeRaftBatch, type DecodedRaftBatch } from './raft-wire-decode';
+
+/*
+ * RaftBatch (proto/quarry/v1/raft.proto) encoded and decoded by hand with wire-codec.ts: the
+ * same bytes protobuf produces (raft-wire-codec.spec.ts checks both directions against the
+ * generated schema), without a message object per field.
+ */
+
+// ---------------------------------------------------------------- encoding
+
+function packedSize(values: readonly number[]): number {
+  let n = 0;
+  for (const v of values) n += varintSize(v);
+  return n;
+}
+
+function confStateSize(cs: ConfState): number {
+  let n = cs.autoLeave ? 2 : 0;
+  for (const [field, list] of [
+    [1, cs.voters],
+    [2, cs.learners],
+    [3, cs.votersOutgoing],
+    [4, cs.learnersNext],
+  ] as const)
+    if (list.length) n += lenFieldSize(field, packedSize(list));
+  return n;
+}
+
+function snapshotSize(s: Snapshot, crc: number): number {
+  return (
+    uintFieldSize(1, s.metadata.index) +
+    uintFieldSize(2, s.metadata.term) +
+    lenFieldSize(3, confStateSize(s.metadata.confState)) +
+    bytesFieldSize(4, s.data.length) +
+    uintFieldSize(5, crc)
+  );
+}
+
+interface Sized {
   groupId: number;
-  message: Message;
-  /** On a MsgHeartbeat: the leader's group is quiescing (see quiescence.ts). */
-  quiesce?: boolean;
+  m: Message;
+  type: number;
+  size: number;
+  /** Packed column sizes (terms, indexes, types) and the snapshot's size and checksum. */
+  cols?: [number, number, number];
+  snap?: [number, number];
 }
 
-const toWireType: Partial<Record<MessageType, RaftMessageType>> = {
-  MsgProp: RaftMessageType.PROP,
-  MsgApp: RaftMessageType.APP,
-  MsgAppResp: RaftMessageType.APP_RESP,
-  MsgVote: RaftMessageType.VOTE,
-  MsgVoteResp: RaftMessageType.VOTE_RESP,
-  MsgSnap: RaftMessageType.SNAP,
-  MsgHeartbeat: RaftMessageType.HEARTBEAT,
-  MsgHeartbeatResp: RaftMessageType.HEARTBEAT_RESP,
-  MsgTransferLeader: RaftMessageType.TRANSFER_LEADER,
-  MsgTimeoutNow: RaftMessageType.TIMEOUT_NOW,
-  MsgReadIndex: RaftMessageType.READ_INDEX,
-  MsgReadIndexResp: RaftMessageType.READ_INDEX_RESP,
-  MsgPreVote: RaftMessageType.PRE_VOTE,
-  MsgPreVoteResp: RaftMessageType.PRE_VOTE_RESP,
-};
-const fromWireType = new Map<RaftMessageType, MessageType>(Object.entries(toWireType).map(([k, v]) => [v, k as MessageType]));
-
-const wireEntryType: Record<EntryType, RaftEntryType> = {
-  normal: RaftEntryType.NORMAL,
-  confChange: RaftEntryType.CONF_CHANGE,
-  confChangeV2: RaftEntryType.CONF_CHANGE_V2,
-};
-const fromEntryType = new Map<RaftEntryType, EntryType>(Object.entries(wireEntryType).map(([k, v]) => [v, k as EntryType]));
-
-export class MalformedRaftBatchError extends Error {}
-
-const big = (n: number): bigint => BigInt(n);
-const EMPTY = new Uint8Array(0);
-function num(b: bigint, field: string): number {
-  if (b > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedRaftBatchError(`${field} out of range`);
-  return Number(b);
-}
-
-/** The columnar form of `entries` (see raft.proto): no message object per entry. */
-function entryColumns(entries: readonly Entry[]): Pick<RaftMessage, 'entryTerms' | 'entryIndexes' | 'entryTypes' | 'entryData'> {
-  const n = entries.length;
-  const entryTerms = new Array<bigint>(n);
-  const entryIndexes = new Array<bigint>(n);
-  const entryTypes = new Array<RaftEntryType>(n);
-  const entryData = new Array<Uint8Array>(n);
-  for (let i = 0; i < n; i++) {
-    const e = entries[i];
-    entryTerms[i] = big(e.term);
-    entryIndexes[i] = big(e.index);
-    entryTypes[i] = wireEntryType[e.type];
-    entryData[i] = e.data;
+function sizeMessage(groupId: number, m: Message, type: number): Sized {
+  const s: Sized = { groupId, m, type, size: 0 };
+  let n =
+    uintFieldSize(F.groupId, groupId) +
+    uintFieldSize(F.type, type) +
+    uintFieldSize(F.to, m.to) +
+    uintFieldSize(F.from, m.from) +
+    uintFieldSize(F.term, m.term) +
+    uintFieldSize(F.logTerm, m.logTerm) +
+    uintFieldSize(F.index, m.index) +
+    uintFieldSize(F.commit, m.commit) +
+    (m.reject ? 2 : 0) +
+    uintFieldSize(F.rejectHint, m.rejectHint) +
+    bytesFieldSize(F.context, m.context?.length ?? 0);
+  if (m.snapshot) {
+    const crc = crc32c(m.snapshot.data);
+    const size = snapshotSize(m.snapshot, crc);
+    s.snap = [size, crc];
+    n += lenFieldSize(F.snapshot, size);
   }
-  return { entryTerms, entryIndexes, entryTypes, entryData };
-}
-
-function entriesFromColumns(w: RaftMessage): Entry[] {
-  const n = w.entryData.length;
-  if (w.entryTerms.length !== n || w.entryIndexes.length !== n || w.entryTypes.length !== n) throw new MalformedRaftBatchError('entry columns differ in length');
-  const out = new Array<Entry>(n);
-  for (let i = 0; i < n; i++) {
-    const type = fromEntryType.get(w.entryTypes[i]);
-    if (!type) throw new MalformedRaftBatchError(`unknown entry type ${w.entryTypes[i]}`);
-    out[i] = { term: num(w.entryTerms[i], 'entry.term'), index: num(w.entryIndexes[i], 'entry.index'), type, data: w.entryData[i] };
+  if (m.entries.length) {
+    let terms = 0;
+    let indexes = 0;
+    let types = 0;
+    for (const e of m.entries) {
+      terms += varintSize(e.term);
+      indexes += varintSize(e.index);
+      types += varintSize(wireEntryType[e.type]);
+      n += lenFieldSize(F.entryData, e.data.length);
+    }
+    s.cols = [terms, indexes, types];
+    n += lenFieldSize(F.entryTerms, terms) + lenFieldSize(F.entryIndexes, indexes) + lenFieldSize(F.entryTypes, types);
   }
-  return out;
+  s.size = n;
+  return s;
 }
 
-function entryFromWire(e: RaftEntry): Entry {
-  const type = fromEntryType.get(e.type);
-  if (!type) throw new MalformedRaftBatchError(`unknown entry type ${e.type}`);
-  return { term: num(e.term, 'entry.term'), index: num(e.index, 'entry.index'), type, data: e.data };
-}
-
-function snapshotToWire(s: Snapshot): RaftSnapshot {
+function writeSnapshot(w: WireWriter, s: Snapshot, crc: number): void {
+  w.uint(1, s.metadata.index);
+  w.uint(2, s.metadata.term);
   const cs = s.metadata.confState;
-  return {
-    $typeName: 'quarry.v1.RaftSnapshot',
-    index: big(s.metadata.index),
-    term: big(s.metadata.term),
-    confState: { $typeName: 'quarry.v1.RaftConfState', voters: cs.voters, learners: cs.learners, votersOutgoing: cs.votersOutgoing, learnersNext: cs.learnersNext, autoLeave: cs.autoLeave },
-    data: s.data,
-    crc32c: crc32c(s.data),
-  };
+  w.lenPrefix(3, confStateSize(cs));
+  for (const [field, list] of [
+    [1, cs.voters],
+    [2, cs.learners],
+    [3, cs.votersOutgoing],
+    [4, cs.learnersNext],
+  ] as const) {
+    if (!list.length) continue;
+    w.lenPrefix(field, packedSize(list));
+    for (const v of list) w.varint(v);
+  }
+  w.bool(5, cs.autoLeave);
+  w.bytes(4, s.data);
+  w.uint(5, crc);
 }
 
-function snapshotFromWire(s: RaftSnapshot): Snapshot {
-  if (crc32c(s.data) !== s.crc32c) throw new MalformedRaftBatchError(`snapshot at index ${s.index} fails its checksum`);
-  const cs = s.confState;
-  return {
-    metadata: {
-      index: num(s.index, 'snapshot.index'),
-      term: num(s.term, 'snapshot.term'),
-      confState: { voters: cs?.voters ?? [], learners: cs?.learners ?? [], votersOutgoing: cs?.votersOutgoing ?? [], learnersNext: cs?.learnersNext ?? [], autoLeave: cs?.autoLeave ?? false },
-    },
-    data: s.data,
-  };
+function writeMessage(w: WireWriter, s: Sized): void {
+  const m = s.m;
+  w.lenPrefix(B.messages, s.size);
+  w.uint(F.groupId, s.groupId);
+  w.uint(F.type, s.type);
+  w.uint(F.to, m.to);
+  w.uint(F.from, m.from);
+  w.uint(F.term, m.term);
+  w.uint(F.logTerm, m.logTerm);
+  w.uint(F.index, m.index);
+  w.uint(F.commit, m.commit);
+  if (m.snapshot && s.snap) {
+    w.lenPrefix(F.snapshot, s.snap[0]);
+    writeSnapshot(w, m.snapshot, s.snap[1]);
+  }
+  w.bool(F.reject, m.reject);
+  w.uint(F.rejectHint, m.rejectHint);
+  w.bytes(F.context, m.context ?? EMPTY);
+  if (s.cols) {
+    w.lenPrefix(F.entryTerms, s.cols[0]);
+    for (const e of m.entries) w.varint(e.term);
+    w.lenPrefix(F.entryIndexes, s.cols[1]);
+    for (const e of m.entries) w.varint(e.index);
+    w.lenPrefix(F.entryTypes, s.cols[2]);
+    for (const e of m.entries) w.varint(wireEntryType[e.type]);
+    for (const e of m.entries) w.bytes(F.entryData, e.data, true);
+  }
+}
+
+interface SizedHeartbeat {
+  groupId: number;
+  m: Message;
+  quiesce: boolean;
+  size: number;
+}
+
+function sizeHeartbeat(groupId: number, m: Message, quiesce: boolean): SizedHeartbeat {
+  const size =
+    uintFieldSize(1, groupId) + uintFieldSize(2, m.term) + uintFieldSize(3, m.commit) + bytesFieldSize(4, m.context?.length ?? 0) + (quiesce ? 2 : 0);
+  return { groupId, m, quiesce, size };
+}
+
+function writeHeartbeat(w: WireWriter, field: number, h: SizedHeartbeat): void {
+  w.lenPrefix(field, h.size);
+  w.uint(1, h.groupId);
+  w.uint(2, h.m.term);
+  w.uint(3, h.m.commit);
+  w.bytes(4, h.m.context ?? EMPTY);
+  w.bool(5, h.quiesce);
 }
 
 /** Packs the messages for one destination store into one batch, heartbeats coalesced. */
 export function encodeRaftBatch(fromStore: number, toStore: number, messages: GroupMessage[]): Uint8Array {
-  const batch = create(RaftBatchSchema, { fromStore, toStore });
+  const full: Sized[] = [];
+  const beats: SizedHeartbeat[] = [];
+  const beatResponses: SizedHeartbeat[] = [];
+  let size = uintFieldSize(B.fromStore, fromStore) + uintFieldSize(B.toStore, toStore);
   for (const { groupId, message: m, quiesce } of messages) {
     if (m.type === 'MsgHeartbeat' || m.type === 'MsgHeartbeatResp') {
-      const hb: CoalescedHeartbeat = {
-        $typeName: 'quarry.v1.CoalescedHeartbeat',
-        groupId,
-        term: big(m.term),
-        commit: big(m.commit),
-        context: m.context ?? EMPTY,
-        quiesce: quiesce === true && m.type === 'MsgHeartbeat',
-      };
-      (m.type === 'MsgHeartbeat' ? batch.heartbeats : batch.heartbeatResponses).push(hb);
+      const h = sizeHeartbeat(groupId, m, quiesce === true && m.type === 'MsgHeartbeat');
+      (m.type === 'MsgHeartbeat' ? beats : beatResponses).push(h);
+      size += lenFieldSize(m.type === 'MsgHeartbeat' ? B.heartbeats : B.heartbeatResponses, h.size);
       continue;
     }
     const type = toWireType[m.type];
     if (type === undefined) continue; // local message kinds never leave the node
-    // A literal rather than create(): this runs for every message of every pass.
-    batch.messages.push({
-      $typeName: 'quarry.v1.RaftMessage',
-      groupId,
-      type,
-      to: m.to,
-      from: m.from,
-      term: big(m.term),
-      logTerm: big(m.logTerm),
-      index: big(m.index),
-      entries: [],
-      ...entryColumns(m.entries),
-      commit: big(m.commit),
-      snapshot: m.snapshot ? snapshotToWire(m.snapshot) : undefined,
-      reject: m.reject,
-      rejectHint: big(m.rejectHint),
-      context: m.context ?? EMPTY,
-    });
+    const s = sizeMessage(groupId, m, type);
+    full.push(s);
+    size += lenFieldSize(B.messages, s.size);
   }
-  return toBinary(RaftBatchSchema, batch);
-}
-
-function heartbeatFromWire(hb: CoalescedHeartbeat, type: MessageType, from: number, to: number): GroupMessage {
-  const gm: GroupMessage = {
-    groupId: hb.groupId,
-    message: msg({ type, from, to, term: num(hb.term, 'heartbeat.term'), commit: num(hb.commit, 'heartbeat.commit'), context: hb.context.length ? hb.context : undefined }),
-  };
-  if (hb.quiesce && type === 'MsgHeartbeat') gm.quiesce = true;
-  return gm;
-}
-
-function messageFromWire(w: RaftMessage): GroupMessage {
-  const type = fromWireType.get(w.type);
-  if (!type) throw new MalformedRaftBatchError(`unknown message type ${w.type}`);
-  return {
-    groupId: w.groupId,
-    message: msg({
-      type,
-      to: w.to,
-      from: w.from,
-      term: num(w.term, 'term'),
-      logTerm: num(w.logTerm, 'logTerm'),
-      index: num(w.index, 'index'),
-      entries: w.entries.length ? w.entries.map(entryFromWire) : entriesFromColumns(w),
-      commit: num(w.commit, 'commit'),
-      snapshot: w.snapshot ? snapshotFromWire(w.snapshot) : undefined,
-      reject: w.reject,
-      rejectHint: num(w.rejectHint, 'rejectHint'),
-      context: w.context.length ? w.context : undefined,
-    }),
-  };
-}
-
-/** Decodes a batch; throws MalformedRaftBatchError (never applies part of a bad batch). */
-export interface DecodedRaftBatch {
-  fromStore: number;
-  toStore: number;
-  messages: GroupMessage[];
-  /** Set when this batch is one piece of a larger one (see raft-fragments.ts). */
-  fragment?: { id: bigint; index: number; count: number; data: Uint8Array };
-}
-
-export function decodeRaftBatch(data: Uint8Array): DecodedRaftBatch {
-  let batch: RaftBatch;
-  try {
-    batch = fromBinary(RaftBatchSchema, data);
-  } catch (err) {
-    throw new MalformedRaftBatchError(`undecodable raft batch: ${(err as Error).message}`);
-  }
-  const { fromStore, toStore } = batch;
-  if (batch.fragment) return { fromStore, toStore, messages: [], fragment: batch.fragment };
-  const messages = batch.messages.map(messageFromWire);
-  for (const hb of batch.heartbeats) messages.push(heartbeatFromWire(hb, 'MsgHeartbeat', fromStore, toStore));
-  for (const hb of batch.heartbeatResponses) messages.push(heartbeatFromWire(hb, 'MsgHeartbeatResp', fromStore, toStore));
-  return { fromStore, toStore, messages };
+  const w = new WireWriter(size);
+  w.uint(B.fromStore, fromStore);
+  w.uint(B.toStore, toStore);
+  for (const s of full) writeMessage(w, s);
+  for (const h of beats) writeHeartbeat(w, B.heartbeats, h);
+  for (const h of beatResponses) writeHeartbeat(w, B.heartbeatResponses, h);
+  if (w.pos !== size) throw new Error(`bug: raft batch sized ${size} bytes, wrote ${w.pos}`);
+  return w.buf;
 }

@@ -52,6 +52,8 @@ export async function runService<S extends Record<string, Setting>>(def: Service
     bus = await Bus.connect({
       url: config.natsUrl,
       instanceId,
+      // Without an exporter nobody sees the spans; trace ids still reach the logs (see Bus).
+      spans: tracing.exporting,
       onHandlerError: (subject, err) => logger.error({ err, subject }, 'message handler failed'),
     });
   } catch (err) {
@@ -61,6 +63,9 @@ export async function runService<S extends Record<string, Setting>>(def: Service
   const events = new ClusterEvents(bus, subjects);
   const readiness = new Readiness();
   readiness.add('nats', () => ({ ok: bus.connected, detail: bus.connected ? '' : 'disconnected' }));
+  // Ready only once findable: a client that saw /ready must also find the instance in the registry.
+  let registered = false;
+  readiness.add('registry', () => ({ ok: registered, detail: registered ? '' : 'not registered yet' }));
   const metrics = new Metrics(def.role, instanceId);
   const ctx = new ServiceContext(def.role, instanceId, config, bus, subjects, events, metrics, logger, readiness, config.httpPort);
 
@@ -94,6 +99,7 @@ export async function runService<S extends Record<string, Setting>>(def: Service
     config.heartbeatMs,
   );
   await registration.start();
+  registered = true;
   await events.publish('service.started', { instance: instanceId, role: def.role });
   logger.info({ port: config.httpPort }, `quarry-${def.role} ready`);
 

@@ -1,6 +1,6 @@
 import { ENCODED_TERM_SIZE, TermKind } from './term-encoding/term-kind';
 import type { EncodedBatch } from './encoded-batch';
-import type { StorageEnv } from './lmdb-env';
+import type { BinaryDb, StorageEnv } from './lmdb-env';
 import { ALL_INDEXES, INDEX_KEY_SIZE, INDEX_TERM_SIZE, type IndexSpec } from './index-layout';
 import { REGION_PREFIX_SIZE, writeVersion } from './keys';
 import { resolveTermIds } from './term-dictionary';
@@ -100,65 +100,117 @@ function partition(batch: EncodedBatch, idRank: Uint32Array): { quads: Uint32Arr
   return parts.filter((p) => p.n > 0).map((p) => ({ quads: p.quads.subarray(0, p.n * 4), ops: p.ops.subarray(0, p.n), named: p.named }));
 }
 
-/**
- * Writes every index entry and new dictionary entry of the batch in one LMDB write
- * transaction. Keys go in sorted order per index (LMDB inserts in key order are ~1.6x faster).
- * Re-applying the same batch at the same timestamp writes identical duplicates: a no-op.
- *
- * - `durable` false (noSync stores): a synchronous transaction. Synchronous puts measured 15-25%
- *   less CPU than lmdb-js's asynchronous write queue, and CPU is what a busy storage node runs
- *   out of. The event loop is blocked for the batch, bounded by maxBatchQuads.
- * - `durable` true: the puts still run here, inside an lmdb-js child transaction (so a batch
- *   that throws is rolled back alone), but the commit and its fsync run on lmdb-js's writer
- *   thread. A synchronous commit kept the event loop, and with it Raft heartbeats, blocked
- *   for the fsync; on a loaded machine that cost region leaderships in the middle of a bulk load.
- */
-export async function writeEncodedBatch(env: StorageEnv, region: Buffer, commitTs: bigint, batch: EncodedBatch, options: WriteOptions = {}): Promise<void> {
-  const verify = options.verifyNewStrings ?? false;
-  if (options.durable) await env.root.childTransaction(() => writeEntries(env, region, commitTs, batch, verify));
-  else env.root.transactionSync(() => writeEntries(env, region, commitTs, batch, verify));
-}
-
 export interface WriteOptions {
   /** Check the hash of every string stored (batches from the wire). */
   verifyNewStrings?: boolean;
   /** The store fsyncs its commits: commit off the event loop. */
   durable?: boolean;
+  /** Queue the puts to lmdb-js's writer thread instead of running them on this thread. */
+  writerThread?: boolean;
 }
 
-function writeEntries(env: StorageEnv, region: Buffer, commitTs: bigint, batch: EncodedBatch, verifyNewStrings: boolean): void {
+type PutFn = (db: BinaryDb, key: Buffer, value: Buffer) => void;
+
+/**
+ * Writes a batch: the dictionary entries of its new terms, then every index entry, in key order
+ * per index (LMDB inserts in key order are ~1.6x faster). Re-applying the same batch at the
+ * same timestamp writes identical duplicates: a no-op. Every check runs before the first put,
+ * so a rejected batch writes nothing. The caller serializes writes (QuadStore's write queue):
+ * term ids are read from the committed dictionary.
+ *
+ * Two commits, dictionary first. LMDB reuses a page freed by a commit only two commits later;
+ * with one commit per batch, the pages each batch copies (the hashed `term2id` keys and the
+ * object-first indexes touch most of theirs) could be reused only by the batch after next. The
+ * dictionary commit in between lets the next batch reuse them. A crash between the two commits
+ * leaves dictionary entries without quads: re-applying the batch finds them and assigns the same
+ * ids, and checksums (visible quads) do not see them.
+ *
+ * How the puts run (DESIGN.md "Write path"):
+ * - `writerThread`: queued as lmdb-js asynchronous puts; lmdb-js's writer thread runs them and
+ *   commits (with fsync on a durable store). This thread is free meanwhile (a pipelined loader
+ *   encodes the next batch), at about 10% more CPU in total than synchronous puts. All puts
+ *   of one commit are queued in one synchronous run, so lmdb-js puts them in one transaction.
+ * - otherwise synchronous puts (`putSync`, no promise or closure per put). A noSync store
+ *   commits synchronously (`transactionSync`); a durable one runs the puts in an lmdb-js child
+ *   transaction whose commit and fsync happen on the writer thread, so Raft heartbeats are not
+ *   blocked by the fsync.
+ */
+export async function writeEncodedBatch(env: StorageEnv, region: Buffer, commitTs: bigint, batch: EncodedBatch, options: WriteOptions = {}): Promise<void> {
+  const { ids, added } = resolveTermIds(env, region, batch, options.verifyNewStrings ?? false);
+  const { idRank, sortedIds } = rankById(ids);
+  const entries = sortedIndexEntries(batch, idRank);
+  if (added.length > 0) {
+    await commitPuts(env, options, (put) => {
+      for (const t of added) {
+        put(env.term2id, t.term2idKey, t.idBytes);
+        put(env.id2term, t.id2termKey, t.id2termValue);
+      }
+    });
+  }
+  await commitPuts(env, options, (put) => putIndexEntries(env, region, commitTs, entries, sortedIds, put));
+}
+
+async function commitPuts(env: StorageEnv, options: WriteOptions, write: (put: PutFn) => void): Promise<void> {
+  if (options.writerThread) {
+    // every put of one transaction returns the same promise: its commit
+    let committed: Promise<boolean> | undefined;
+    write((db, key, value) => {
+      committed = db.put(key, value);
+    });
+    await committed;
+    return;
+  }
+  const putSync: PutFn = (db, key, value) => {
+    db.putSync(key, value);
+  };
+  if (options.durable) await env.root.childTransaction(() => write(putSync));
+  else env.root.transactionSync(() => write(putSync));
+}
+
+/** One index's entries of a batch part, sorted. */
+interface IndexEntries {
+  spec: IndexSpec;
+  sorted: SortedEntries;
+}
+
+function sortedIndexEntries(batch: EncodedBatch, idRank: Uint32Array): IndexEntries[] {
+  const out: IndexEntries[] = [];
+  for (const part of partition(batch, idRank)) {
+    for (const spec of ALL_INDEXES) {
+      if (spec.namedGraphs === part.named) out.push({ spec, sorted: sortEntries(spec, part.quads, part.ops, batch.termCount) });
+    }
+  }
+  return out;
+}
+
+function putIndexEntries(env: StorageEnv, region: Buffer, commitTs: bigint, entries: IndexEntries[], sortedIds: Uint32Array, put: PutFn): void {
   const versions = [Buffer.alloc(8), Buffer.alloc(8)];
   writeVersion(versions[0], 0, commitTs, false);
   writeVersion(versions[1], 0, commitTs, true);
-  // Index entries order by term id, not by encoded bytes: re-rank the batch's terms by id so
-  // the rank sort below still orders entries exactly as LMDB will.
-  const ids = resolveTermIds(env, region, batch, verifyNewStrings);
-  const { idRank, sortedIds } = rankById(ids);
-  for (const part of partition(batch, idRank)) {
-    for (const spec of ALL_INDEXES) {
-      if (spec.namedGraphs !== part.named) continue;
-      const db = env.indexes.get(spec)!;
-      const { ranks, ops, count } = sortEntries(spec, part.quads, part.ops, batch.termCount);
-      const width = spec.order.length;
-      const slab = new Uint8Array(Math.max(count * spec.valueSize, 128)); // > 64 bytes: off-heap, never moves
-      const window: ValueWindow = { buffer: slab.buffer, start: 0, end: 0, address: 0 };
-      let key: Uint8Array | undefined;
-      let keyRank = -1;
-      for (let i = 0; i < count; i++) {
-        const r0 = ranks[i * 4];
-        if (r0 !== keyRank || key === undefined) {
-          key = new Uint8Array(INDEX_KEY_SIZE);
-          key.set(region, 0);
-          writeId(key, REGION_PREFIX_SIZE, sortedIds[r0]);
-          keyRank = r0;
-        }
-        const at = i * spec.valueSize;
-        for (let k = 1; k < width; k++) writeId(slab, at + (k - 1) * INDEX_TERM_SIZE, sortedIds[ranks[i * 4 + k]]);
-        slab.set(versions[ops[i]], at + spec.valueTermsSize);
-        window.start = at;
-        window.end = at + spec.valueSize;
-        db.putSync(key as Buffer, window as unknown as Buffer);
+  for (const { spec, sorted } of entries) {
+    const { ranks, ops, count } = sorted;
+    const db = env.indexes.get(spec)!;
+    const width = spec.order.length;
+    // > 64 bytes: off-heap, never moves. lmdb-js keeps the window (and so the slab) referenced
+    // until an asynchronous put is written.
+    const slab = new Uint8Array(Math.max(count * spec.valueSize, 128));
+    const window: ValueWindow = { buffer: slab.buffer, start: 0, end: 0, address: 0 };
+    let key: Uint8Array | undefined;
+    let keyRank = -1;
+    for (let i = 0; i < count; i++) {
+      const r0 = ranks[i * 4];
+      if (r0 !== keyRank || key === undefined) {
+        key = new Uint8Array(INDEX_KEY_SIZE);
+        key.set(region, 0);
+        writeId(key, REGION_PREFIX_SIZE, sortedIds[r0]);
+        keyRank = r0;
       }
+      const at = i * spec.valueSize;
+      for (let k = 1; k < width; k++) writeId(slab, at + (k - 1) * INDEX_TERM_SIZE, sortedIds[ranks[i * 4 + k]]);
+      slab.set(versions[ops[i]], at + spec.valueTermsSize);
+      window.start = at;
+      window.end = at + spec.valueSize;
+      put(db, key as Buffer, window as unknown as Buffer);
     }
   }
 }

@@ -30,6 +30,12 @@ export interface QuadStoreOptions {
   mapSize?: number;
   pageSize?: number;
   overlappingSync?: boolean;
+  /**
+   * Run the LMDB puts of applied batches on lmdb-js's writer thread (asynchronous puts) instead
+   * of this thread (DESIGN.md "Write path"). Faster for a loader that encodes the next batch
+   * while one is written, when a second core is free; about 10% more CPU in total. Default off.
+   */
+  writerThread?: boolean;
 }
 
 /**
@@ -42,6 +48,9 @@ export class QuadStore {
   readonly maxBatchQuads: number;
   /** Commits are fsynced (not noSync). */
   private readonly durable: boolean;
+  private readonly writerThread: boolean;
+  /** Settles when every write started so far has committed (see `serialized`). */
+  private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly encoder = new TermEncoder();
   readonly decoder: TermDecodeCache;
 
@@ -49,11 +58,24 @@ export class QuadStore {
     this.env = openStorageEnv(options);
     this.maxBatchQuads = options.maxBatchQuads ?? 1_000_000;
     this.durable = options.noSync !== true;
+    this.writerThread = options.writerThread ?? false;
     this.decoder = new TermDecodeCache(this.env.id2term);
   }
 
   async close(): Promise<void> {
+    await this.writeQueue;
     await this.env.root.close();
+  }
+
+  /**
+   * Runs `write` once every write started before it has committed. A batch reads term ids from
+   * the committed dictionary before its puts are queued, so two batches must not overlap (with
+   * `writerThread` the puts of one are still in flight when its caller may start the next).
+   */
+  private serialized<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(write, write);
+    this.writeQueue = run.catch(() => undefined);
+    return run;
   }
 
   hasRegion(regionId: RegionId): boolean {
@@ -61,10 +83,12 @@ export class QuadStore {
   }
 
   /** Registers a region; a region must exist before it is written or read. */
-  async createRegion(regionId: RegionId): Promise<void> {
-    if (this.hasRegion(regionId)) throw new RegionExistsError(regionId);
-    this.decoder.forget(regionPrefix(regionId));
-    await this.env.regions.put(regionPrefix(regionId), Buffer.from(JSON.stringify({ createdAt: Date.now() })));
+  createRegion(regionId: RegionId): Promise<void> {
+    return this.serialized(async () => {
+      if (this.hasRegion(regionId)) throw new RegionExistsError(regionId);
+      this.decoder.forget(regionPrefix(regionId));
+      await this.env.regions.put(regionPrefix(regionId), Buffer.from(JSON.stringify({ createdAt: Date.now() })));
+    });
   }
 
   listRegions(): RegionId[] {
@@ -93,22 +117,28 @@ export class QuadStore {
    * Idempotent: re-applying the same batch at the same timestamp changes nothing. Every
    * validation happens before the first write, so a rejected batch writes nothing.
    */
-  async applyBatch(regionId: RegionId, commitTs: bigint | number, inserts: readonly Quad[], deletes: readonly Quad[] = []): Promise<void> {
-    const region = this.regionKey(regionId);
-    const ts = toTimestamp(commitTs);
-    await writeEncodedBatch(this.env, region, ts, this.encode(inserts, deletes), { durable: this.durable });
+  applyBatch(regionId: RegionId, commitTs: bigint | number, inserts: readonly Quad[], deletes: readonly Quad[] = []): Promise<void> {
+    return this.serialized(async () => {
+      const region = this.regionKey(regionId);
+      const ts = toTimestamp(commitTs);
+      await writeEncodedBatch(this.env, region, ts, this.encode(inserts, deletes), { durable: this.durable, writerThread: this.writerThread });
+    });
   }
 
-  /** Applies a batch in EncodedBatch form (object or serialized bytes, validated). */
-  async applyEncodedBatch(regionId: RegionId, commitTs: bigint | number, batch: EncodedBatch | Uint8Array): Promise<void> {
-    const region = this.regionKey(regionId);
-    const ts = toTimestamp(commitTs);
-    // Bytes from the wire: framing and terms are validated here; the strings' hashes are
-    // checked at write time, and only for the terms new to the region (the only strings stored).
-    const fromWire = batch instanceof Uint8Array;
-    const decoded = fromWire ? deserializeEncodedBatch(batch, { verifyHashes: false }) : batch;
-    this.checkSize(quadCount(decoded));
-    await writeEncodedBatch(this.env, region, ts, decoded, { verifyNewStrings: fromWire, durable: this.durable });
+  /** Applies a batch in EncodedBatch form (object or serialized bytes, validated); resolves to its quad count. */
+  applyEncodedBatch(regionId: RegionId, commitTs: bigint | number, batch: EncodedBatch | Uint8Array): Promise<number> {
+    return this.serialized(async () => {
+      const region = this.regionKey(regionId);
+      const ts = toTimestamp(commitTs);
+      // Bytes from the wire: framing and terms are validated here; the strings' hashes are
+      // checked at write time, and only for the terms new to the region (the only strings stored).
+      const fromWire = batch instanceof Uint8Array;
+      const decoded = fromWire ? deserializeEncodedBatch(batch, { verifyHashes: false }) : batch;
+      const quads = quadCount(decoded);
+      this.checkSize(quads);
+      await writeEncodedBatch(this.env, region, ts, decoded, { verifyNewStrings: fromWire, durable: this.durable, writerThread: this.writerThread });
+      return quads;
+    });
   }
 
   /**
@@ -235,18 +265,22 @@ export class QuadStore {
   async restoreSnapshot(regionId: RegionId, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     const region = regionPrefix(regionId);
     const records = await readSnapshot(chunks);
-    this.decoder.forget(region);
-    await this.env.root.transaction(() => {
-      dropRegionData(this.env, regionId, true);
-      if (this.env.regions.getBinary(region) === undefined) this.env.regions.putSync(region, Buffer.from(JSON.stringify({ createdAt: Date.now() })));
-      putSnapshotRecords(this.env, region, records);
+    await this.serialized(async () => {
+      this.decoder.forget(region);
+      await this.env.root.transaction(() => {
+        dropRegionData(this.env, regionId, true);
+        if (this.env.regions.getBinary(region) === undefined) this.env.regions.putSync(region, Buffer.from(JSON.stringify({ createdAt: Date.now() })));
+        putSnapshotRecords(this.env, region, records);
+      });
     });
   }
 
   /** Deletes the region and all of its data. */
-  async dropRegion(regionId: RegionId): Promise<void> {
-    this.decoder.forget(this.regionKey(regionId));
-    await this.env.root.transaction(() => dropRegionData(this.env, regionId, false));
+  dropRegion(regionId: RegionId): Promise<void> {
+    return this.serialized(async () => {
+      this.decoder.forget(this.regionKey(regionId));
+      await this.env.root.transaction(() => dropRegionData(this.env, regionId, false));
+    });
   }
 
   /**
@@ -254,7 +288,11 @@ export class QuadStore {
    * routing hash is ≥ `splitKey` (8 bytes big-endian or a bigint); with `removeFromSource`
    * they leave the source region in the same transaction.
    */
-  async splitRegion(sourceId: RegionId, targetId: RegionId, splitKey: bigint | Uint8Array, options: { removeFromSource?: boolean } = {}): Promise<SplitResult> {
+  splitRegion(sourceId: RegionId, targetId: RegionId, splitKey: bigint | Uint8Array, options: { removeFromSource?: boolean } = {}): Promise<SplitResult> {
+    return this.serialized(() => this.splitNow(sourceId, targetId, splitKey, options.removeFromSource ?? false));
+  }
+
+  private async splitNow(sourceId: RegionId, targetId: RegionId, splitKey: bigint | Uint8Array, removeFromSource: boolean): Promise<SplitResult> {
     this.regionKey(sourceId);
     if (this.hasRegion(targetId)) throw new RegionExistsError(targetId);
     const key = typeof splitKey === 'bigint' ? regionPrefix(splitKey) : splitKey;
@@ -263,7 +301,7 @@ export class QuadStore {
     this.decoder.forget(regionPrefix(targetId));
     await this.env.root.transaction(() => {
       this.env.regions.putSync(regionPrefix(targetId), Buffer.from(JSON.stringify({ createdAt: Date.now(), splitFrom: String(sourceId) })));
-      result = splitRegionData(this.env, this.decoder, sourceId, targetId, key, options.removeFromSource ?? false);
+      result = splitRegionData(this.env, this.decoder, sourceId, targetId, key, removeFromSource);
     });
     return result!;
   }
@@ -275,14 +313,16 @@ export class QuadStore {
   }
 
   /** Drops versions older than `safePoint` that no read at ts ≥ safePoint can see. */
-  async gc(regionId: RegionId, safePoint: bigint | number): Promise<number> {
-    this.regionKey(regionId);
-    const ts = toTimestamp(safePoint);
-    let removed = 0;
-    await this.env.root.transaction(() => {
-      removed = collectGarbage(this.env, regionId, ts);
+  gc(regionId: RegionId, safePoint: bigint | number): Promise<number> {
+    return this.serialized(async () => {
+      this.regionKey(regionId);
+      const ts = toTimestamp(safePoint);
+      let removed = 0;
+      await this.env.root.transaction(() => {
+        removed = collectGarbage(this.env, regionId, ts);
+      });
+      return removed;
     });
-    return removed;
   }
 
   regionStats(regionId: RegionId): RegionStats {

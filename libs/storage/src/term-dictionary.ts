@@ -89,17 +89,36 @@ export function lookupTermId(env: StorageEnv, region: Buffer, encoded: Uint8Arra
   return value === undefined ? undefined : (value[0] * 0x1000000 + ((value[1] << 16) | (value[2] << 8) | value[3]));
 }
 
+/** A dictionary entry for a term new to the region: both tables' keys and values. */
+export interface NewTermEntry {
+  term2idKey: Buffer;
+  idBytes: Buffer;
+  id2termKey: Buffer;
+  id2termValue: Buffer;
+}
+
+export interface ResolvedTermIds {
+  /** The region's id of every term of the batch, by rank (0 for the default graph). */
+  ids: Uint32Array;
+  /** Dictionary entries of the terms the region does not have yet, to be written with the batch. */
+  added: NewTermEntry[];
+}
+
 /**
- * Maps every term of a batch (by rank) to its id in `region`, adding the terms the region has
- * not seen yet to both dictionary tables. Runs inside the caller's write transaction, so a
- * failure (full dictionary, missing string) leaves nothing behind. The default graph gets id 0:
- * it is never stored (default-graph quads live in their own indexes). With `verifyNewStrings`
- * the string of every term new to the region is checked against its hash: only those strings
- * are stored, so a batch from the wire needs no check of the strings the region already has.
+ * Maps every term of a batch (by rank) to its id in `region`, reading the committed
+ * dictionary, and allocates ids to the terms the region has not seen yet. Writes nothing: every
+ * check (full dictionary, missing string, string not matching its hash) happens here, before
+ * the caller writes `added` and the index entries, so a rejected batch leaves nothing behind.
+ * The caller must not let another write to the region run between this and its own commit
+ * (QuadStore serializes its writes). The default graph gets id 0: it is never stored
+ * (default-graph quads live in their own indexes). With `verifyNewStrings` the string of every
+ * term new to the region is checked against its hash: only those strings are stored, so a batch
+ * from the wire needs no check of the strings the region already has.
  */
-export function resolveTermIds(env: StorageEnv, region: Buffer, batch: EncodedBatch, verifyNewStrings: boolean): Uint32Array {
+export function resolveTermIds(env: StorageEnv, region: Buffer, batch: EncodedBatch, verifyNewStrings: boolean): ResolvedTermIds {
   const { terms, termCount } = batch;
   const ids = new Uint32Array(termCount);
+  const added: NewTermEntry[] = [];
   const key = Buffer.allocUnsafe(REGION_PREFIX_SIZE + ENCODED_TERM_SIZE);
   key.set(region, 0);
   let next = -1;
@@ -124,9 +143,8 @@ export function resolveTermIds(env: StorageEnv, region: Buffer, batch: EncodedBa
     }
     const idBytes = Buffer.allocUnsafe(TERM_ID_SIZE);
     idBytes.writeUInt32BE(next, 0);
-    env.term2id.putSync(Buffer.from(key), idBytes);
-    env.id2term.putSync(idKey(region, next), dictionaryValue(terms, offset, value));
+    added.push({ term2idKey: Buffer.from(key), idBytes, id2termKey: idKey(region, next), id2termValue: dictionaryValue(terms, offset, value) });
     ids[rank] = next++;
   }
-  return ids;
+  return { ids, added };
 }

@@ -6,6 +6,7 @@ export * from './region-writer';
 export * from './store-removal';
 export * from './region-layout';
 export * from './region-scanner';
+export * from './scan-page';
 export * from './star-scan';
 export * from './region-merge';
 export * from './region-contains';

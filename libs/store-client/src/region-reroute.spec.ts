@@ -1,7 +1,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { ConsensusClient } from '@quarry/consensus-client';
 import { RegionMapSchema, type RegionMap, type ScanRequest, type WriteRequest } from '@quarry/proto';
-import { subjectHash, type Quad } from '@quarry/rdf';
+import { quadToLine, subjectHash, type Quad } from '@quarry/rdf';
 import { deserializeEncodedBatch } from '@quarry/storage';
 import { RemoteError, type Bus } from '@quarry/transport';
 import { DataFactory } from 'n3';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { foldLayouts } from './region-layout';
 import { RegionRouter } from './region-router';
 import { scanHashRange } from './region-scanner';
+import { ScanPageBuilder } from './scan-page';
 import { RegionWriter } from './region-writer';
 import { StoreClient } from './store-client';
 
@@ -101,21 +102,29 @@ describe('re-routing after a split (STALE_EPOCH)', () => {
   }, 30_000);
 
   it('a scan interrupted by a split resumes on the new layout without losing or repeating a quad', async () => {
-    const lines = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `<http://x/s${from + i}> <http://x/p> "${from + i}" .`);
+    const quadsFrom = (from: number, n: number) => Array.from({ length: n }, (_, i) => quad(namedNode(`http://x/s${from + i}`), namedNode('http://x/p'), literal(String(from + i))));
+    const lines = (from: number, n: number): string[] => quadsFrom(from, n).map((q) => quadToLine(q, 'N-Quads'));
+    const page = (from: number, n: number, cursor: string) => {
+      const b = new ScanPageBuilder();
+      for (const q of quadsFrom(from, n)) b.add(q);
+      return { ...b.page(), count: b.count, cursor };
+    };
     const seen: ScanRequest[] = [];
     const { consensus, stores } = harness((method, body) => {
       const s = body as unknown as ScanRequest;
       seen.push(s);
       if (s.regionVersion === 1n) {
         // First page served, the second refused: the split happened in between.
-        if (!s.cursor) return { nquads: `${lines(0, 3).join('\n')}\n`, count: 3, cursor: 'c1' };
+        if (!s.cursor) return page(0, 3, 'c1');
         consensus.map = splitMap;
         return stale('quarry.test.store.1.Scan');
       }
-      return s.regionId === 1 ? { nquads: `${lines(0, 5).join('\n')}\n`, count: 5, cursor: '' } : { nquads: `${lines(5, 4).join('\n')}\n`, count: 4, cursor: '' };
+      return s.regionId === 1 ? page(0, 5, '') : page(5, 4, '');
     });
     const out: string[] = [];
-    for await (const page of scanHashRange(stores, { startHash: 0n, endHash: 0n }, { pattern: {} as ScanRequest['pattern'] & object, readTs: 7n, limit: 3 })) out.push(...page);
+    for await (const quads of scanHashRange(stores, { startHash: 0n, endHash: 0n }, { pattern: {} as ScanRequest['pattern'] & object, readTs: 7n, limit: 3 })) {
+      out.push(...quads.map((q) => quadToLine(q, 'N-Quads')));
+    }
     expect(out.sort()).toEqual(lines(0, 9).sort());
     expect(new Set(out).size).toBe(9);
     expect(seen.filter((s) => s.regionVersion === 2n).every((s) => s.readTs === 7n && !s.cursor && !s.range)).toBe(true);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -154,6 +155,31 @@ describe('Bus over real NATS', () => {
     expect(handle.spanContext().traceId).toBe(root.spanContext().traceId);
     expect(handle.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
     expect(seen).toMatch(new RegExp(`^00-${root.spanContext().traceId}-${send.spanContext().spanId}-01$`));
+  });
+
+  it('without spans, still carries the caller trace context to the handler, and hands it the raw request', async () => {
+    const quietServer = await Bus.connect({ url: natsUrl, instanceId: 'server-3', spans: false });
+    const quietClient = await Bus.connect({ url: natsUrl, instanceId: 'client-3', spans: false });
+    exporter.reset();
+    let activeTrace = '';
+    let raw: Uint8Array = new Uint8Array(0);
+    quietServer.serve(Echo, `${prefix}.quiet`, (req, meta) => {
+      activeTrace = trace.getActiveSpan()?.spanContext().traceId ?? '';
+      raw = meta.data;
+      return req;
+    });
+    await quietServer.nc.flush();
+    const root = trace.getTracer('test').startSpan('root');
+    const reply = await context.with(trace.setSpan(context.active(), root), () =>
+      quietClient.request(Echo, `${prefix}.quiet`, { type: 'q', attributes: { k: 'v' } }),
+    );
+    root.end();
+    expect(reply.type).toBe('q');
+    expect(activeTrace).toBe(root.spanContext().traceId);
+    expect(new Uint8Array(raw)).toEqual(toBinary(ClusterEventSchema, create(ClusterEventSchema, { type: 'q', attributes: { k: 'v' } })));
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['root']);
+    await quietClient.drain();
+    await quietServer.drain();
   });
 
   it('balances requests across a queue group', async () => {

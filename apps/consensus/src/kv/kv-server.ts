@@ -5,6 +5,7 @@ import { MultiRaftHost, RaftUnavailableError } from '@quarry/multiraft';
 import { KvCommandSchema, type KvCommand, type WatchReplySchema, type WatchRequest } from '@quarry/proto';
 import { QuarryError, type Bus, type Subjects } from '@quarry/transport';
 import { AppliedSignal } from './applied-signal';
+import { KV_COMMAND_FIELD, kvCommandBytes } from './kv-command-bytes';
 import { KvCommandError } from './kv-errors';
 import type { KvStateMachine } from './kv-state-machine';
 import { LeaseKeeper } from './lease-keeper';
@@ -74,11 +75,15 @@ export class KvServer implements OnModuleDestroy {
     }
   }
 
-  private async propose(cmd: KvCommand['op']): Promise<unknown> {
+  private propose(cmd: KvCommand['op']): Promise<unknown> {
+    return this.proposeEncoded(toBinary(KvCommandSchema, create(KvCommandSchema, { op: cmd })));
+  }
+
+  private async proposeEncoded(command: Uint8Array): Promise<unknown> {
     this.requireLeader();
     let result: unknown;
     try {
-      result = await this.host.propose(METADATA_GROUP, toBinary(KvCommandSchema, create(KvCommandSchema, { op: cmd })));
+      result = await this.host.propose(METADATA_GROUP, command);
     } catch (err) {
       if (err instanceof RaftUnavailableError) throw new QuarryError('UNAVAILABLE', err.message, false, err.leaderHint ? { leader: String(err.leaderHint) } : {});
       throw err;
@@ -100,9 +105,11 @@ export class KvServer implements OnModuleDestroy {
 
   start(): void {
     const s = (name: string): string => this.subjects.consensus(this.nodeId, name);
-    this.bus.serve(KvPut, s(KvPut.name), async (req) => (await this.propose({ case: 'put', value: req })) as { revision: bigint });
-    this.bus.serve(KvDelete, s(KvDelete.name), async (req) => (await this.propose({ case: 'delete', value: req })) as { deleted: boolean; revision: bigint });
-    this.bus.serve(KvCas, s(KvCas.name), async (req) => (await this.propose({ case: 'cas', value: req })) as { succeeded: boolean; revision: bigint });
+    // The request's own bytes become the command (decoded, hence valid, by the bus already).
+    const command = (field: number, m: { data: Uint8Array }): Promise<unknown> => this.proposeEncoded(kvCommandBytes(field, m.data));
+    this.bus.serve(KvPut, s(KvPut.name), async (_req, m) => (await command(KV_COMMAND_FIELD.put, m)) as { revision: bigint });
+    this.bus.serve(KvDelete, s(KvDelete.name), async (_req, m) => (await command(KV_COMMAND_FIELD.delete, m)) as { deleted: boolean; revision: bigint });
+    this.bus.serve(KvCas, s(KvCas.name), async (_req, m) => (await command(KV_COMMAND_FIELD.cas, m)) as { succeeded: boolean; revision: bigint });
     this.bus.serve(KvGet, s(KvGet.name), async (req) => {
       await this.linearizable();
       const kv = this.kv.get(req.key);

@@ -1,7 +1,6 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { GroupStateMachine } from '@quarry/multiraft';
 import {
-  KeyValueSchema,
   KvCommandSchema,
   KvSnapshotSchema,
   LeaseSchema,
@@ -14,6 +13,7 @@ import {
   type TsoLimit,
 } from '@quarry/proto';
 import type { Entry } from '@quarry/raft';
+import { readPutCommand, type PutFields } from './kv-command-bytes';
 import { KvCommandError, leaseNotFound } from './kv-errors';
 import { WatchHistory } from './watch-history';
 
@@ -79,6 +79,8 @@ export class KvStateMachine implements GroupStateMachine {
   }
 
   private applyOne(data: Uint8Array): KvResult {
+    const put = readPutCommand(data);
+    if (put) return this.put(put);
     let cmd;
     try {
       cmd = fromBinary(KvCommandSchema, data);
@@ -88,12 +90,8 @@ export class KvStateMachine implements GroupStateMachine {
     }
     const op = cmd.op;
     switch (op.case) {
-      case 'put': {
-        const refused = this.checkLease(op.value.lease);
-        if (refused) return refused;
-        this.write(op.value.key, op.value.value, op.value.lease);
-        return { $typeName: 'quarry.v1.KvPutReply', revision: this.revision };
-      }
+      case 'put':
+        return this.put(op.value);
       case 'delete': {
         const deleted = this.remove(keyOf(op.value.key));
         return { $typeName: 'quarry.v1.KvDeleteReply', deleted, revision: this.revision };
@@ -138,6 +136,13 @@ export class KvStateMachine implements GroupStateMachine {
     }
   }
 
+  private put(p: PutFields): KvResult {
+    const refused = this.checkLease(p.lease);
+    if (refused) return refused;
+    this.write(p.key, p.value, p.lease);
+    return { $typeName: 'quarry.v1.KvPutReply', revision: this.revision };
+  }
+
   private checkLease(lease: bigint): KvCommandError | undefined {
     return lease === 0n || this.leaseTable.has(lease) ? undefined : leaseNotFound(lease);
   }
@@ -148,7 +153,8 @@ export class KvStateMachine implements GroupStateMachine {
     const prev = this.kvs.get(k);
     if (prev && prev.lease !== lease) this.leaseTable.get(prev.lease)?.keys.delete(k);
     if (lease) this.leaseTable.get(lease)!.keys.add(k);
-    const kv = create(KeyValueSchema, { key, value, createRevision: prev?.createRevision ?? this.revision, modRevision: this.revision, lease });
+    // A literal, not create(): this runs for every write applied.
+    const kv: KeyValue = { $typeName: 'quarry.v1.KeyValue', key, value, createRevision: prev?.createRevision ?? this.revision, modRevision: this.revision, lease };
     this.kvs.set(k, kv);
     this.history.put(kv);
     return kv;

@@ -6,7 +6,8 @@ import { storesBeingRemoved, type StoreClient } from '@quarry/store-client';
 import { ServiceDirectory } from '@quarry/transport';
 import type { ActiveDuty } from '../leadership/pd-leadership';
 import type { RegionMapStore } from './region-map-store';
-import type { RegionSizer } from './region-sizer';
+import { leaderHoldings, planBalanceMove, replicaHoldings } from './balance-planner';
+import type { RegionSizer, ReplicaMover } from './region-sizer';
 import { StoreLiveness } from './store-liveness';
 
 export interface RepairConfig {
@@ -15,7 +16,14 @@ export interface RepairConfig {
   intervalMs: number;
   /** Least time between two balancing moves (a rate limit: moves copy data and cost elections). */
   balanceIntervalMs?: number;
+  /** Size and load gaps between stores under this share of the mean store's are left alone (default 0.2). */
+  balanceTolerance?: number;
 }
+
+/** Stores whose data differ by fewer quads than this are even enough: moving a region costs more than it gains. */
+const MIN_SIZE_GAP_QUADS = 1000;
+/** Leaders whose stores take writes within this many quads per second of each other are even enough. */
+const MIN_LOAD_GAP_QPS = 50;
 
 /**
  * The placement driver's scheduler, one operation at a time, and balancing moves at most one
@@ -24,9 +32,11 @@ export interface RepairConfig {
  * decommissioned) store elsewhere: add a learner on a live store, wait until it has
  * caught up, then promote it and remove the dead replica in one joint membership change.
  * Every step is recorded in the region map (epoch bumped) and as a cluster event. Then sizes
- * (RegionSizer: split big regions, merge small neighbours), then balance.
+ * (RegionSizer: split big regions, merge small neighbours, moving replicas through this
+ * scheduler to bring neighbours together), then balance (balance-planner.ts): replica counts,
+ * leader counts, then stores' data sizes and leaders' write load.
  */
-export class RegionScheduler implements ActiveDuty {
+export class RegionScheduler implements ActiveDuty, ReplicaMover {
   private timer?: NodeJS.Timeout;
   private running = false;
   private readonly liveness: StoreLiveness;
@@ -43,6 +53,21 @@ export class RegionScheduler implements ActiveDuty {
     private readonly sizer?: RegionSizer,
   ) {
     this.liveness = new StoreLiveness(cfg.storeDownTimeoutMs);
+    sizer?.useMover(this);
+  }
+
+  balanceWaitMs(): number {
+    return Math.max(0, this.lastBalanceMove + (this.cfg.balanceIntervalMs ?? 0) - Date.now());
+  }
+
+  /** A replica move under the balancing rate limit: the interval counts from the end of the move. */
+  async balancingMove(region: RegionDescriptor, from: number, to: number, event: string, detail: Record<string, string> = {}): Promise<void> {
+    this.lastBalanceMove = Date.now();
+    try {
+      await this.moveReplica(region, from, to, event, detail);
+    } finally {
+      this.lastBalanceMove = Date.now();
+    }
   }
 
   start(): void {
@@ -102,27 +127,25 @@ export class RegionScheduler implements ActiveDuty {
   }
 
   /**
-   * Balance, after repairs: move a replica from the most loaded live store to the least loaded
-   * one while they differ by more than one; then spread leaders the same way.
+   * Balance, after repairs and sizes, one move per round and at most one per balance interval:
+   * replica counts within one of each other, then leader counts, then data size (quads) per
+   * store, then write load per leader store (balance-planner.ts decides; sizes and rates come
+   * from the sizer's last check).
    */
   private async balance(map: { regions: RegionDescriptor[] }): Promise<void> {
-    if (Date.now() - this.lastBalanceMove < (this.cfg.balanceIntervalMs ?? 0)) return;
-    const load = this.replicaCounts(map);
-    if (load.size < 2) return;
-    const byLoad = [...load.keys()].sort((a, b) => load.get(a)! - load.get(b)! || a - b);
-    const least = byLoad[0];
-    const most = byLoad[byLoad.length - 1];
-    if (load.get(most)! - load.get(least)! > 1) {
-      const region = map.regions.find((r) => r.stores.includes(most) && !r.stores.includes(least));
-      if (region) {
-        this.ctx.logger.info({ regionId: region.id, from: most, to: least }, 'balancing: moving a replica');
-        this.lastBalanceMove = Date.now();
-        await this.moveReplica(region, most, least, 'region.moved');
-        this.lastBalanceMove = Date.now();
-        return;
-      }
+    if (this.balanceWaitMs() > 0) return;
+    const stores = [...this.replicaCounts(map).keys()];
+    if (stores.length < 2) return;
+    const ratio = this.cfg.balanceTolerance ?? 0.2;
+    const sizes = this.sizer?.quads ?? new Map<number, number>();
+    const replica = planBalanceMove(stores, replicaHoldings(map.regions, stores, sizes), { ratio, floor: MIN_SIZE_GAP_QUADS });
+    if (replica) {
+      const region = map.regions.find((r) => r.id === replica.region)!;
+      this.ctx.logger.info({ regionId: region.id, from: replica.from, to: replica.to, reason: replica.reason, fromQuads: replica.fromWeight, toQuads: replica.toWeight }, 'balancing: moving a replica');
+      await this.balancingMove(region, replica.from, replica.to, 'region.moved', { reason: replica.reason === 'count' ? 'count' : 'size', regionQuads: String(sizes.get(region.id) ?? '') });
+      return;
     }
-    await this.balanceLeaders(map.regions, [...load.keys()]);
+    await this.balanceLeaders(map.regions, stores);
   }
 
   private async balanceLeaders(regions: RegionDescriptor[], stores: number[]): Promise<void> {
@@ -131,25 +154,25 @@ export class RegionScheduler implements ActiveDuty {
       const st = await this.stores.replicaStatus(r.stores[0], r.id).catch(() => undefined);
       if (st?.leaderStore) leaderOf.set(r.id, st.leaderStore);
     }
-    const count = new Map(stores.map((s) => [s, 0]));
-    for (const l of leaderOf.values()) if (count.has(l)) count.set(l, count.get(l)! + 1);
-    const byCount = [...count.keys()].sort((a, b) => count.get(a)! - count.get(b)! || a - b);
-    const least = byCount[0];
-    const most = byCount[byCount.length - 1];
-    if (count.get(most)! - count.get(least)! <= 1) return;
-    const region = regions.find((r) => leaderOf.get(r.id) === most && r.stores.includes(least));
-    if (!region) return;
-    this.ctx.logger.info({ regionId: region.id, from: most, to: least }, 'balancing: moving a leadership');
+    const rates = this.sizer?.writeQps ?? new Map<number, number>();
+    const m = planBalanceMove(stores, leaderHoldings(regions, stores, leaderOf, rates), { ratio: this.cfg.balanceTolerance ?? 0.2, floor: MIN_LOAD_GAP_QPS });
+    if (!m) return;
+    const region = regions.find((r) => r.id === m.region)!;
+    const reason = m.reason === 'count' ? 'count' : 'load';
+    this.ctx.logger.info({ regionId: region.id, from: m.from, to: m.to, reason, fromWriteQps: m.fromWeight, toWriteQps: m.toWeight }, 'balancing: moving a leadership');
     this.lastBalanceMove = Date.now();
-    await this.stores.transferLeader(region, least);
+    await this.stores.transferLeader(region, m.to);
+    await this.ctx.events.publish('region.leader-moved', { region: String(region.id), from: String(m.from), to: String(m.to), reason, fromWriteQps: m.fromWeight.toFixed(0), toWriteQps: m.toWeight.toFixed(0) });
   }
 
   /** add learner on `to` → wait until caught up → promote `to` and remove `from` (joint) → record. */
-  private async moveReplica(region: RegionDescriptor, from: number, to: number, event: string): Promise<void> {
+  private async moveReplica(region: RegionDescriptor, from: number, to: number, event: string, detail: Record<string, string> = {}): Promise<void> {
+    const started = Date.now();
     const survivors = region.stores.filter((s) => s !== from);
     let r = region.stores.includes(to) ? region : await this.maps.updateRegion(region.id, (x) => [...x.stores, to]);
     await this.stores.changePeers(r, { regionId: r.id, changes: [{ type: PeerChangeType.ADD_LEARNER, storeId: to }] });
     await this.waitCaughtUp(r, to, survivors);
+    const caughtUpAt = Date.now();
     await this.stores.changePeers(r, {
       regionId: r.id,
       changes: [
@@ -159,7 +182,8 @@ export class RegionScheduler implements ActiveDuty {
     });
     r = await this.maps.updateRegion(region.id, (x) => x.stores.filter((s) => s !== from));
     this.repaired.push(region.id);
-    await this.ctx.events.publish(event, { region: String(region.id), removed: String(from), added: String(to), stores: r.stores.join(',') });
+    // catchUpMs: how long the new replica took to catch up (its snapshot transfer is paced by the stores' QUARRY_SNAPSHOT_MAX_BYTES_PER_SEC).
+    await this.ctx.events.publish(event, { ...detail, region: String(region.id), removed: String(from), added: String(to), stores: r.stores.join(','), catchUpMs: String(caughtUpAt - started) });
     this.ctx.logger.info({ regionId: region.id, stores: r.stores }, 'region replicas moved');
   }
 

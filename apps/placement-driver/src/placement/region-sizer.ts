@@ -1,18 +1,30 @@
 import type { RegionDescriptor } from '@quarry/proto';
 import type { ServiceContext } from '@quarry/service-kit';
 import { commitMergeWhenFrozen, mergeRegions, type StoreClient } from '@quarry/store-client';
-import { chooseSizeOperation, type SizingConfig } from './region-sizing';
+import { chooseSizeOperation, type SizeOperation, type SizingConfig } from './region-sizing';
+
+/** Moves replicas for the sizer (the scheduler: learner → catch up → promote + remove, rate-limited). */
+export interface ReplicaMover {
+  /** How long until a balancing move is allowed (0: now). Colocation moves share that limit. */
+  balanceWaitMs(): number;
+  balancingMove(region: RegionDescriptor, from: number, to: number, event: string, detail?: Record<string, string>): Promise<void>;
+}
 
 /**
- * Splits regions that grew too big and merges adjacent small ones, one operation per check.
- * The operations themselves run on the regions' leaders through Raft (they record the new
- * layout in the region map); this only decides and drives them, and finishes any merge whose
- * driver died after freezing the source.
+ * Splits regions that grew too big and merges adjacent small ones, one operation per check;
+ * small neighbours on different stores are first brought onto the same stores, one replica
+ * move at a time through the scheduler's mover. The operations themselves run on the regions'
+ * leaders through Raft (they record the new layout in the region map); this only decides and
+ * drives them, and finishes any merge whose driver died after freezing the source.
  */
 export class RegionSizer {
   private nextCheck = 0;
   /** Per region: the replica sampled, its written-quads counter and when it was read. */
   private readonly lastWrites = new Map<number, { store: number; quads: bigint; at: number }>();
+  /** The last check's quads and written quads per second per region (what balance by size and load weighs). */
+  readonly quads = new Map<number, number>();
+  readonly writeQps = new Map<number, number>();
+  private mover?: ReplicaMover;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -20,12 +32,17 @@ export class RegionSizer {
     private readonly cfg: SizingConfig & { checkMs: number },
   ) {}
 
+  useMover(mover: ReplicaMover): void {
+    this.mover = mover;
+  }
+
   /** Returns true when it changed a region (the scheduler then waits for the next round). */
   async maybeRun(regions: RegionDescriptor[]): Promise<boolean> {
     if (Date.now() < this.nextCheck) return false;
     this.nextCheck = Date.now() + this.cfg.checkMs;
-    const quads = new Map<number, number>();
-    const writeQps = new Map<number, number>();
+    const { quads, writeQps } = this;
+    quads.clear();
+    writeQps.clear();
     for (const r of regions) {
       for (const s of r.stores) {
         const st = await this.stores.replicaStatus(s, r.id, { counts: true }).catch(() => undefined);
@@ -38,7 +55,8 @@ export class RegionSizer {
       }
     }
     const op = chooseSizeOperation(regions, quads, this.cfg, writeQps);
-    if (!op) return false;
+    if (!op || (op.kind === 'colocate' && !this.mover)) return false;
+    if (op.kind === 'colocate') return this.colocate(op);
     if (op.kind === 'split') {
       if (op.hot) this.ctx.logger.info({ regionId: op.region.id, writeQps: writeQps.get(op.region.id), threshold: this.cfg.hotWriteQps }, 'splitting a hot region');
       else this.ctx.logger.info({ regionId: op.region.id, quads: op.quads, threshold: this.cfg.splitQuads }, 'splitting a region over the size threshold');
@@ -55,6 +73,27 @@ export class RegionSizer {
     // would split again at once.
     this.nextCheck = 0;
     this.lastWrites.clear();
+    quads.clear();
+    writeQps.clear();
+    return true;
+  }
+
+  /**
+   * One replica move of the source towards the target's stores. It holds the scheduler's turn
+   * (returns true) while the pair waits for the balancing rate limit, so that balancing does
+   * not move the replicas somewhere else meanwhile; the check comes back when the limit lapses.
+   */
+  private async colocate(op: Extract<SizeOperation, { kind: 'colocate' }>): Promise<boolean> {
+    const mover = this.mover!;
+    const wait = mover.balanceWaitMs();
+    if (wait > 0) {
+      this.nextCheck = Date.now() + wait;
+      return true;
+    }
+    this.ctx.logger.info({ source: op.source.id, target: op.target.id, quads: op.quads, from: op.from, to: op.to }, 'moving a replica of a small region onto its neighbour\'s stores, to merge them');
+    await this.ctx.events.publish('region.colocation-scheduled', { region: String(op.source.id), target: String(op.target.id), from: String(op.from), to: String(op.to), quads: String(op.quads) });
+    await mover.balancingMove(op.source, op.from, op.to, 'region.colocated', { target: String(op.target.id) });
+    this.nextCheck = 0;
     return true;
   }
 

@@ -11,7 +11,11 @@ export interface SizingConfig {
   hotWriteQps?: number;
 }
 
-export type SizeOperation = { kind: 'split'; region: RegionDescriptor; quads: number; hot?: boolean } | { kind: 'merge'; source: RegionDescriptor; target: RegionDescriptor; quads: number };
+export type SizeOperation =
+  | { kind: 'split'; region: RegionDescriptor; quads: number; hot?: boolean }
+  | { kind: 'merge'; source: RegionDescriptor; target: RegionDescriptor; quads: number }
+  /** The first step towards a merge of regions on different stores: move one replica of the source from `from` to `to` (a store of the target). */
+  | { kind: 'colocate'; source: RegionDescriptor; target: RegionDescriptor; quads: number; from: number; to: number };
 
 /** A hot region smaller than this is not split (too few subjects to cut between usefully). */
 const MIN_QUADS_TO_SPLIT_HOT = 100;
@@ -27,10 +31,12 @@ export function validateSizing(cfg: Pick<SizingConfig, 'splitQuads' | 'mergeQuad
 
 /**
  * The next size operation, one at a time: split the biggest region over the split threshold;
- * otherwise merge the smallest adjacent pair under the merge threshold whose replicas are on
- * the same stores (merges of regions on different stores are not done: a replica would have
- * to move first) and whose sum stays under half the split threshold. The smaller of the pair
- * is the source. Merges stop at `minRegions`: a fresh cluster's empty initial regions stay.
+ * otherwise merge the smallest adjacent pair under the merge threshold whose sum stays under
+ * half the split threshold. The smaller of the pair is the source. A pair on the same stores
+ * merges at once and comes first; a pair on different stores is brought together first, one
+ * replica move at a time ('colocate': a replica of the source from a store the target lacks to
+ * a store of the target the source lacks; the source is the smaller, so the least data moves).
+ * Merges stop at `minRegions`: a fresh cluster's empty initial regions stay.
  * `quads` has one entry per region whose size is known.
  */
 export function chooseSizeOperation(regions: RegionDescriptor[], quads: Map<number, number>, cfg: SizingConfig, writeQps: Map<number, number> = new Map()): SizeOperation | undefined {
@@ -44,14 +50,32 @@ export function chooseSizeOperation(regions: RegionDescriptor[], quads: Map<numb
   if (cfg.mergeQuads <= 0 || regions.length <= cfg.minRegions) return undefined;
   const sorted = [...regions].sort((a, b) => (a.startHash < b.startHash ? -1 : 1));
   let best: SizeOperation | undefined;
+  let apart: SizeOperation | undefined;
   for (let i = 0; i + 1 < sorted.length; i++) {
     const [a, b] = [sorted[i], sorted[i + 1]];
     if (hotQps > 0 && ((writeQps.get(a.id) ?? 0) > hotQps / 2 || (writeQps.get(b.id) ?? 0) > hotQps / 2)) continue; // busy: would split again
     const qa = quads.get(a.id);
     const qb = quads.get(b.id);
-    if (qa === undefined || qb === undefined || a.endHash !== b.startHash || !sameStores(a, b)) continue;
+    if (qa === undefined || qb === undefined || a.endHash !== b.startHash) continue;
     if (qa >= cfg.mergeQuads || qb >= cfg.mergeQuads || (qa + qb) * 2 > cfg.splitQuads) continue;
-    if (!best || qa + qb < best.quads) best = qa <= qb ? { kind: 'merge', source: a, target: b, quads: qa + qb } : { kind: 'merge', source: b, target: a, quads: qa + qb };
+    const [source, target] = qa <= qb ? [a, b] : [b, a];
+    if (sameStores(a, b)) {
+      if (!best || qa + qb < best.quads) best = { kind: 'merge', source, target, quads: qa + qb };
+    } else if (!apart || qa + qb < apart.quads) {
+      const step = colocationStep(source, target);
+      if (step) apart = { kind: 'colocate', source, target, quads: qa + qb, ...step };
+    }
   }
-  return best;
+  return best ?? apart;
+}
+
+/**
+ * One replica move that brings `source`'s stores closer to `target`'s: from the lowest store
+ * of the source that the target lacks to the lowest store of the target that the source lacks.
+ * None when the sets differ only in size (a region being repaired or moved: wait for it).
+ */
+export function colocationStep(source: RegionDescriptor, target: RegionDescriptor): { from: number; to: number } | undefined {
+  const from = source.stores.filter((s) => !target.stores.includes(s)).sort((x, y) => x - y)[0];
+  const to = target.stores.filter((s) => !source.stores.includes(s)).sort((x, y) => x - y)[0];
+  return from === undefined || to === undefined ? undefined : { from, to };
 }

@@ -26,14 +26,25 @@ export class ClusterDataset implements SparqlDataset {
     this.writer = new ClusterWriter(this.txns);
   }
 
+  /**
+   * A query's view. Its timestamp is asked for at once, as TiDB's async TSO does, so the
+   * round trip to the oracle overlaps parsing and planning instead of following them.
+   */
   source(): ClusterQuadSource {
-    const Source = this.opts.pushdown === false ? ClusterQuadSource : PushdownClusterQuadSource;
-    return new Source(this.stores, () => this.consensus.timestamp(), this.estimates);
+    const source = this.snapshotSource();
+    source.readTs().catch(() => undefined); // a failure reaches the first read that awaits it
+    return source;
   }
 
   /** Reads at one snapshot; the commit is refused if another transaction wrote the same quads after it. */
   begin(): SparqlTransaction {
-    const source = this.source();
+    // Lazy: an update that reads nothing takes no snapshot, so its changes are blind (ADR 0009).
+    const source = this.snapshotSource();
     return { source, writer: new ClusterWriter(this.txns, () => source.snapshotTs()) };
+  }
+
+  private snapshotSource(): ClusterQuadSource {
+    const Source = this.opts.pushdown === false ? ClusterQuadSource : PushdownClusterQuadSource;
+    return new Source(this.stores, () => this.consensus.timestamp(), this.estimates);
   }
 }

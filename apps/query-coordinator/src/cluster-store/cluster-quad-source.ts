@@ -1,6 +1,6 @@
 import type { RegionDescriptor } from '@quarry/proto';
-import { parseString, type Quad } from '@quarry/rdf';
-import type { Binding, MatchOptions, QuadPattern, QuadSource, StarQuery, StarSource } from '@quarry/sparql';
+import type { Quad } from '@quarry/rdf';
+import type { Binding, MatchOptions, QuadPattern, QuadSource, StarCountSource, StarGroupCount, StarQuery } from '@quarry/sparql';
 import { isStaleRegion, patternToWire, scanHashRange, type StoreClient } from '@quarry/store-client';
 import type { NamedNode } from 'n3';
 import { DataFactory } from 'n3';
@@ -62,9 +62,7 @@ export class ClusterQuadSource implements QuadSource {
     limit: number,
     signal?: AbortSignal,
   ): AsyncGenerator<Quad[]> {
-    for await (const lines of scanHashRange(this.stores, region, { pattern, readTs, limit }, signal)) {
-      yield parseString(`${lines.join('\n')}\n`, { format: 'N-Quads' });
-    }
+    yield* scanHashRange(this.stores, region, { pattern, readTs, limit }, signal);
   }
 
   async estimate(pattern: QuadPattern): Promise<number> {
@@ -104,12 +102,19 @@ export class ClusterQuadSource implements QuadSource {
   }
 }
 
-/** The cluster with stars evaluated on the storage nodes (StarScan); see ClusterStarScanner. */
-export class PushdownClusterQuadSource extends ClusterQuadSource implements StarSource {
+/** The cluster with stars evaluated, and counted per group, on the storage nodes (StarScan); see ClusterStarScanner. */
+export class PushdownClusterQuadSource extends ClusterQuadSource implements StarCountSource {
   private stars?: ClusterStarScanner;
 
   matchStar(star: StarQuery, seeds: readonly Binding[], opts?: MatchOptions): AsyncIterable<Binding[]> {
-    this.stars ??= new ClusterStarScanner(this.stores, () => this.readTs(), this);
-    return this.stars.matchStar(star, seeds, opts);
+    return this.scanner().matchStar(star, seeds, opts);
+  }
+
+  countStarGroups(star: StarQuery, groupBy: string[], opts?: MatchOptions): Promise<StarGroupCount[]> {
+    return this.scanner().countStarGroups(star, groupBy, opts);
+  }
+
+  private scanner(): ClusterStarScanner {
+    return (this.stars ??= new ClusterStarScanner(this.stores, () => this.readTs(), this));
   }
 }

@@ -9,15 +9,27 @@ import {
   type Binding,
   type MatchOptions,
   type QuadSource,
+  type StarGroupCount,
   type StarQuery,
 } from '@quarry/sparql';
-import { isStaleRegion, rowFromWire, rowToWire, starToWire, StoreStarScan, termToWire, type StoreClient } from '@quarry/store-client';
+import { isStaleRegion, MAX_REROUTES, rowFromWire, rowToWire, starToWire, StoreStarScan, termToWire, type StoreClient } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import { mergeStreams } from './merge-streams';
 
 /** Solutions held back until every region answered, so a split met midway can be retried cleanly. */
 const HOLD_ROWS = 20_000;
 const ATTEMPTS = 3;
+
+/** What the first page of a StarScan asks (later pages carry only the cursor). */
+interface StarScanQuery {
+  patterns: ReturnType<typeof starToWire>;
+  graph: ReturnType<typeof termToWire>;
+  seedVariables?: string[];
+  seeds?: ReturnType<typeof rowToWire>[];
+  filters?: string[];
+  groupBy?: string[];
+  countGroups?: boolean;
+}
 
 /** Seeds projected on the star's variables, each distinct projection sent once. */
 interface SeedPlan {
@@ -78,6 +90,62 @@ export class ClusterStarScanner {
     }
   }
 
+  /**
+   * The star's solutions counted per group in each region it may have solutions in (the one
+   * owning a constant subject, else all), at the query's timestamp. Partial counts: a group
+   * may come from several regions, and the caller sums them. A layout change (a region
+   * refusing with STALE_EPOCH, also when it split while counting) is counted again on the new
+   * layout: nothing has been handed on yet.
+   */
+  async countStarGroups(star: StarQuery, groupBy: string[], opts: MatchOptions = {}): Promise<StarGroupCount[]> {
+    const readTs = await this.readTs();
+    const subject = star.patterns[0].s;
+    for (let attempt = 1; ; attempt++) {
+      const regions = subject.termType === 'Variable' ? await this.stores.router.regions() : [await this.stores.router.regionFor(subject)];
+      let stale: RegionDescriptor | undefined;
+      const perRegion = await Promise.all(
+        regions.map((r) =>
+          this.regionCounts(r, star, groupBy, readTs, opts.signal).catch((err: unknown) => {
+            if (!isStaleRegion(err)) throw err;
+            stale = r;
+            return [];
+          }),
+        ),
+      );
+      if (!stale) return perRegion.flat();
+      if (attempt > MAX_REROUTES) throw new QuarryError('UNAVAILABLE', 'the region layout kept changing while counting; run the query again', true);
+      // The store that refused has applied a split or merge; the map follows moments later.
+      await this.stores.router.refreshPast(stale);
+    }
+  }
+
+  private async regionCounts(region: RegionDescriptor, star: StarQuery, groupBy: string[], readTs: bigint, signal?: AbortSignal): Promise<StarGroupCount[]> {
+    const out: StarGroupCount[] = [];
+    const first = { patterns: starToWire(star.patterns), graph: termToWire(star.graph), groupBy, countGroups: true };
+    for await (const reply of this.pages(region, readTs, first, signal)) {
+      if (reply.counts.length !== reply.rows.length)
+        throw new QuarryError('INTERNAL', `store ${reply.storeId} sent ${reply.rows.length} groups with ${reply.counts.length} counts`, false);
+      reply.rows.forEach((row, i) => out.push({ key: rowFromWire(reply.variables, row), count: Number(reply.counts[i]) }));
+    }
+    return out;
+  }
+
+  /** A StarScan's pages: the first from the region's leader, the rest from the store holding the cursor. */
+  private async *pages(
+    region: RegionDescriptor,
+    readTs: bigint,
+    first: StarScanQuery,
+    signal?: AbortSignal,
+  ): AsyncGenerator<StarScanReply> {
+    const at = { regionId: region.id, regionVersion: region.version, readTs };
+    let reply: StarScanReply = await this.stores.read(StoreStarScan, region, { ...at, ...first }, signal);
+    for (;;) {
+      yield reply;
+      if (!reply.cursor) return;
+      reply = await this.stores.callStore(StoreStarScan, reply.storeId, { ...at, cursor: reply.cursor }, signal);
+    }
+  }
+
   /** Which regions get which distinct seeds. */
   private async route(star: StarQuery, plan: SeedPlan): Promise<Map<number, { region: RegionDescriptor; seeds: number[] }>> {
     const subject = star.patterns[0].s;
@@ -111,35 +179,14 @@ export class ClusterStarScanner {
     const wireSeeds = seedVariables.length ? mine.map((i) => rowToWire(seedVariables, plan.distinct[i])) : [];
     // Without seed variables every seed shares the one answer (the star is independent of them).
     const seedOf = (row: number): number[] => (seedVariables.length ? plan.owners[mine[row]] : mine.flatMap((i) => plan.owners[i]));
-    let reply: StarScanReply = await this.stores.read(
-      StoreStarScan,
-      region,
-      {
-        regionId: region.id,
-        regionVersion: region.version,
-        readTs,
-        patterns: starToWire(star.patterns),
-        graph: termToWire(star.graph),
-        seedVariables,
-        seeds: wireSeeds,
-        filters: portableFilters(star),
-      },
-      signal,
-    );
-    for (;;) {
+    const first = { patterns: starToWire(star.patterns), graph: termToWire(star.graph), seedVariables, seeds: wireSeeds, filters: portableFilters(star) };
+    for await (const reply of this.pages(region, readTs, first, signal)) {
       const out: Binding[] = [];
       for (const row of reply.rows) {
         const values = rowFromWire(reply.variables, row);
         for (const j of seedOf(row.seed)) out.push(mergeBindings(seeds[j], values));
       }
       if (out.length > 0) yield out;
-      if (!reply.cursor) return;
-      reply = await this.stores.callStore(
-        StoreStarScan,
-        reply.storeId,
-        { regionId: region.id, regionVersion: region.version, readTs, cursor: reply.cursor },
-        signal,
-      );
     }
   }
 }

@@ -2,7 +2,18 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { StarScanReplySchema, StarScanRequest } from '@quarry/proto';
 import type { Term } from '@quarry/rdf';
 import type { ServiceContext } from '@quarry/service-kit';
-import { evaluateStarLocally, expressionVariables, integerLiteral, parseExpressionText, starVariables, type Binding, type Expr, type StarQuery, type TriplePattern } from '@quarry/sparql';
+import {
+  countStarGroupsLocally,
+  evaluateStarLocally,
+  expressionVariables,
+  integerLiteral,
+  parseExpressionText,
+  starVariables,
+  type Binding,
+  type Expr,
+  type StarQuery,
+  type TriplePattern,
+} from '@quarry/sparql';
 import { BadTermError, rowFromWire, rowToWire, starFromWire, storeSubject, StoreStarScan, termFromWire } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import { checkReadTs, checkRouted } from '../region/region-meta';
@@ -23,7 +34,12 @@ interface StarRun {
   rows: AsyncIterator<Binding[]>;
   carry: Binding[];
   variables: string[];
+  /** Rows are groups, each carrying its count under COUNT_TAG. */
+  counted: boolean;
 }
+
+/** Carries a group's count through paging (see SEED_TAG). */
+const COUNT_TAG = '\u0000count';
 
 /**
  * Serves StarScan: a star (the patterns around one subject) evaluated against this store's
@@ -48,14 +64,18 @@ export class StarScanServer {
       if (!req.cursor) this.node.requireLeader(req.regionId);
       const machine = this.node.machine(req.regionId);
       checkRouted(req.regionId, machine.meta, req.regionVersion);
-      const run = req.cursor ? this.resume(req.cursor) : await this.begin(req, machine.meta);
-      return await this.page(run, Math.min(req.pageRows || MAX_PAGE_ROWS, MAX_PAGE_ROWS));
+      const run = req.cursor ? this.resume(req.cursor) : await this.begin(req);
+      const page = await this.page(run, Math.min(req.pageRows || MAX_PAGE_ROWS, MAX_PAGE_ROWS));
+      // Evaluation awaits between stages, so a split or merge may have been applied while the
+      // page was read: part of what the caller routed here may have left the region.
+      checkRouted(req.regionId, this.node.machine(req.regionId).meta, req.regionVersion);
+      return page;
     } catch (err) {
       wireError(err, req.regionId);
     }
   }
 
-  private async begin(req: StarScanRequest, meta: Parameters<typeof checkRouted>[1]): Promise<StarRun> {
+  private async begin(req: StarScanRequest): Promise<StarRun> {
     if (req.patterns.length > MAX_PATTERNS)
       throw new QuarryError('INVALID_ARGUMENT', `a star has at most ${MAX_PATTERNS} patterns (got ${req.patterns.length})`);
     if (req.seeds.length > MAX_SEEDS) throw new QuarryError('INVALID_ARGUMENT', `at most ${MAX_SEEDS} seeds per request (got ${req.seeds.length})`);
@@ -69,10 +89,26 @@ export class StarScanServer {
     await this.node.fence(req.regionId).beforeRead(req.readTs);
     await this.node.host.readIndex(req.regionId);
     this.node.refuseIfLocked(req.regionId, req.readTs);
+    // After the read index, which may have applied a split or merge the caller did not know of.
+    const meta = this.node.machine(req.regionId).meta;
+    checkRouted(req.regionId, meta, req.regionVersion);
     checkReadTs(req.regionId, meta, req.readTs, meta.start, meta.end);
     const source = new RegionQuadSource(this.node.quads, BigInt(req.regionId), req.readTs);
-    const rows = evaluateStarLocally(source, star, seeds, { batchSize: 512 })[Symbol.asyncIterator]();
-    return { rows, carry: [], variables: starVariables(patterns) };
+    if (!req.countGroups) {
+      const rows = evaluateStarLocally(source, star, seeds, { batchSize: 512 })[Symbol.asyncIterator]();
+      return { rows, carry: [], variables: starVariables(patterns), counted: false };
+    }
+    if (req.seeds.length > 0) throw new QuarryError('INVALID_ARGUMENT', 'a counted star scan takes no seeds');
+    const own = new Set(starVariables(patterns));
+    const foreign = req.groupBy.filter((v) => !own.has(v));
+    if (foreign.length > 0) throw new QuarryError('INVALID_ARGUMENT', `group_by names variables the star does not bind: ${foreign.join(', ')}`);
+    const groups = (await countStarGroupsLocally(source, star, req.groupBy, { batchSize: 512 })).map(({ key, count }) =>
+      new Map(key).set(COUNT_TAG, integerLiteral(count)),
+    );
+    const rows = (async function* () {
+      yield groups;
+    })();
+    return { rows, carry: [], variables: req.groupBy, counted: true };
   }
 
   private resume(cursor: string): StarRun {
@@ -83,21 +119,25 @@ export class StarScanServer {
 
   private async page(run: StarRun, maxRows: number): Promise<MessageInitShape<typeof StarScanReplySchema>> {
     const rows = [];
+    const counts: bigint[] = [];
     let bytes = 0;
     let pending = run.carry;
     for (;;) {
       while (pending.length > 0 && rows.length < maxRows && bytes < PAGE_BYTES) {
         const b = pending.shift()!;
         bytes += approximateBytes(b);
-        rows.push(rowToWire(run.variables, b, Number((b.get(SEED_TAG) as Term).value)));
+        if (run.counted) {
+          rows.push(rowToWire(run.variables, b, 0));
+          counts.push(BigInt((b.get(COUNT_TAG) as Term).value));
+        } else rows.push(rowToWire(run.variables, b, Number((b.get(SEED_TAG) as Term).value)));
       }
       if (pending.length > 0) break;
       const next = await run.rows.next();
-      if (next.done) return { storeId: this.node.storeId, variables: run.variables, rows, cursor: '' };
+      if (next.done) return { storeId: this.node.storeId, variables: run.variables, rows, counts, cursor: '' };
       pending = next.value;
     }
     const cursor = this.cursors.add({ ...run, carry: pending });
-    return { storeId: this.node.storeId, variables: run.variables, rows, cursor };
+    return { storeId: this.node.storeId, variables: run.variables, rows, counts, cursor };
   }
 }
 
@@ -122,6 +162,7 @@ function starFilter(text: string, patterns: readonly TriplePattern[]): Expr {
   }
   const own = new Set(starVariables(patterns));
   const foreign = [...expressionVariables(expr)].filter((v) => !own.has(v));
-  if (foreign.length > 0) throw new QuarryError('INVALID_ARGUMENT', `star filter ${JSON.stringify(text)} reads variables the star does not bind: ${foreign.join(', ')}`);
+  if (foreign.length > 0)
+    throw new QuarryError('INVALID_ARGUMENT', `star filter ${JSON.stringify(text)} reads variables the star does not bind: ${foreign.join(', ')}`);
   return expr;
 }

@@ -163,8 +163,8 @@ export class RegionStateMachine implements GroupStateMachine {
     // The leader checked every subject against the range of this version when proposing.
     this.checkVersion(w.regionVersion, 'write');
     if (w.startTs > 0n) this.checkWriteConflicts(w.batch, w.startTs, '', w.blind, w.commitTs);
-    await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
-    this.writtenQuads += batchQuadCount(w.batch);
+    const quads = await this.store.applyEncodedBatch(this.key, w.commitTs, w.batch);
+    this.writtenQuads += quads;
     if (this.feed) this.changeOutbox.add(w.commitTs, w.txId, [w.batch]);
   }
 
@@ -196,8 +196,8 @@ export class RegionStateMachine implements GroupStateMachine {
   private async applyCommitTxn(c: CommitTxnRequest): Promise<RegionApplyResult> {
     const batches = this.txnLocks.remove(c.txId);
     for (const batch of batches ?? []) {
-      await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
-      this.writtenQuads += batchQuadCount(batch);
+      const quads = await this.store.applyEncodedBatch(this.key, c.commitTs, batch);
+      this.writtenQuads += quads;
     }
     if (batches && this.feed) this.changeOutbox.add(c.commitTs, c.txId, batches);
     return { ok: true, found: batches !== undefined };
@@ -311,12 +311,6 @@ export class RegionStateMachine implements GroupStateMachine {
     this.txnLocks = locks;
     this.changeOutbox = outbox;
   }
-}
-
-/** Quads in a serialized EncodedBatch, from its framing alone. */
-function batchQuadCount(batch: Uint8Array): number {
-  const decoded = deserializeEncodedBatch(batch, { verifyHashes: false });
-  return (decoded.inserts.length + decoded.deletes.length) / 4;
 }
 
 export function splitChunks(data: Uint8Array): Uint8Array[] {

@@ -2,15 +2,23 @@ import type { Entry } from '../types';
 import type { IndexedEntry } from './group-entry-index';
 import type { GroupState } from './group-state';
 import type { LogOp } from './log-write-batch';
-import { encodeCompact, encodeEntries, encodeHardState, encodeSnapshotMarker } from './record-payloads';
+import { encodeCompact, encodeDestroy, encodeEntries, encodeHardState, encodeSnapshotMarker } from './record-payloads';
 import type { WalWriter } from './wal-writer';
 
 /** What must happen once the batch is durable. */
 export interface AppliedBatch {
   /** Entries pinned in memory until their bytes are on disk. */
   pinned: IndexedEntry[];
-  /** Snapshot files superseded by this batch (deleted after it is durable). */
+  /** Snapshot files superseded (or orphaned by a destroy) in this batch (deleted after it is durable). */
   supersededSnapshots: { groupId: number; index: number }[];
+}
+
+/** The engine's group table as the applier sees it. */
+export interface GroupTable {
+  /** The group's state, created empty if it has none. */
+  stateOf(groupId: number): GroupState;
+  /** Removes the group's state (a destroy); the next stateOf starts afresh. */
+  forget(groupId: number): void;
 }
 
 /**
@@ -18,11 +26,11 @@ export interface AppliedBatch {
  * order, synchronously: memory and the WAL see the same sequence, and reads immediately
  * observe the new state (pinned data stands in for the bytes still being written).
  */
-export function applyBatch(ops: readonly LogOp[], stateOf: (groupId: number) => GroupState, writer: WalWriter): AppliedBatch {
+export function applyBatch(ops: readonly LogOp[], groups: GroupTable, writer: WalWriter): AppliedBatch {
   const result: AppliedBatch = { pinned: [], supersededSnapshots: [] };
   writer.beginBatch();
   for (const op of ops) {
-    const g = stateOf(op.groupId);
+    const g = groups.stateOf(op.groupId);
     switch (op.kind) {
       case 'entries':
         applyEntries(g, op.entries, writer, result.pinned);
@@ -42,6 +50,13 @@ export function applyBatch(ops: readonly LogOp[], stateOf: (groupId: number) => 
         if (previous > 0) result.supersededSnapshots.push({ groupId: g.groupId, index: previous });
         break;
       }
+      case 'destroy':
+        writer.reserve(encodeDestroy(g.groupId));
+        // Cached and pinned payloads are freed; pinned ones are then never admitted.
+        g.log.resetTo({ index: 0, term: 0 });
+        if (g.snapshot.index > 0) result.supersededSnapshots.push({ groupId: g.groupId, index: g.snapshot.index });
+        groups.forget(g.groupId);
+        break;
     }
   }
   writer.endBatch();

@@ -54,6 +54,11 @@ export function validateBatch(ops: readonly LogOp[], stateOf: (groupId: number) 
       }
       case 'hardState':
         break;
+      case 'destroy':
+        s.base = 0;
+        s.last = 0;
+        s.snapshot = 0;
+        break;
       case 'compact':
         if (op.index <= s.base) throw ErrCompacted;
         if (op.index > s.last) throw new Error(`group ${op.groupId}: compact ${op.index} is out of bound lastindex(${s.last})`);

@@ -6,7 +6,9 @@ export type LogOp =
   | { kind: 'hardState'; groupId: number; hardState: HardState }
   | { kind: 'compact'; groupId: number; index: number }
   /** installed: a leader's snapshot replacing the log; otherwise a local snapshot being recorded. */
-  | { kind: 'snapshot'; groupId: number; snapshot: Snapshot; installed: boolean };
+  | { kind: 'snapshot'; groupId: number; snapshot: Snapshot; installed: boolean }
+  /** Forgets the group: its records stop pinning segments; later ops start it afresh. */
+  | { kind: 'destroy'; groupId: number };
 
 /**
  * Changes to many groups made durable together by RaftLogEngine.write(): one writev and one
@@ -42,6 +44,16 @@ export class LogWriteBatch {
   /** Installs a snapshot received from the leader: the log is replaced by the snapshot. */
   applySnapshot(groupId: number, snapshot: Snapshot): this {
     this.ops.push({ kind: 'snapshot', groupId, snapshot, installed: true });
+    return this;
+  }
+
+  /**
+   * Destroys the group's log (a replica moved away or merged): entries, hard state and snapshot
+   * are forgotten, and segments holding only its records become garbage, as if it were fully
+   * compacted. A restart does not bring it back.
+   */
+  destroy(groupId: number): this {
+    this.ops.push({ kind: 'destroy', groupId });
     return this;
   }
 

@@ -51,6 +51,13 @@ export class RaftLogEngine implements GroupLogHost {
   private readonly segments: number[];
   private closed = false;
   private gcRunning: Promise<GcResult> | undefined;
+  private readonly table = {
+    stateOf: (id: number): GroupState => this.state(id),
+    forget: (id: number): void => {
+      this.groups.delete(id);
+      this.facades.delete(id);
+    },
+  };
 
   private constructor(
     private readonly fs: WalFs,
@@ -134,13 +141,22 @@ export class RaftLogEngine implements GroupLogHost {
       // The state may have moved while the files were written.
       validateBatch(batch.ops, lookup);
     }
-    const applied = applyBatch(batch.ops, (id) => this.state(id), this.writer);
+    const applied = applyBatch(batch.ops, this.table, this.writer);
     await this.writer.commit(batch.sync || snapshotOps.length > 0);
     // Durable now: the payloads can be read back from the file, so they become evictable.
     for (const item of applied.pinned) {
       this.cache.admit(item);
     }
     for (const s of applied.supersededSnapshots) await this.snapshots.remove(s.groupId, s.index);
+  }
+
+  /**
+   * Destroys a group's log, durably: its records no longer pin segments (GC deletes segments
+   * holding only dead records, as after a full compaction), its snapshot file is deleted, and
+   * a restart does not bring it back. Reopening the group id later starts an empty log.
+   */
+  destroyGroup(groupId: number): Promise<void> {
+    return this.write(new LogWriteBatch().destroy(groupId));
   }
 
   /**

@@ -22,6 +22,12 @@ export const RecordType = {
    * BatchEnd is read, so a batch is all-or-nothing across a crash.
    */
   BatchEnd: 5,
+  /**
+   * The group's replica was destroyed (moved away, or merged): replay forgets everything it
+   * read of the group so far, so its older records pin no segment and never resurrect it.
+   * Records after it start the group afresh. Empty payload.
+   */
+  Destroy: 6,
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
@@ -51,7 +57,7 @@ export function asBuffer(data: Uint8Array): Buffer {
 }
 
 export function isKnownRecordType(t: number): t is RecordType {
-  return t >= RecordType.Entries && t <= RecordType.BatchEnd;
+  return t >= RecordType.Entries && t <= RecordType.Destroy;
 }
 
 /** Allocates a record with room for `payloadBytes`, header written except the CRC. */

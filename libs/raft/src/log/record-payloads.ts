@@ -136,3 +136,8 @@ export function decodeSnapshotMarker(payload: Buffer): SnapshotMarker {
 
 /** The same bytes every time: group 0, type BatchEnd, no payload. */
 export const BATCH_END_RECORD: Buffer = sealRecord(allocRecord(0, RecordType.BatchEnd, 0));
+
+/** Marks a group destroyed (no payload: the group id is in the header). */
+export function encodeDestroy(groupId: number): Buffer {
+  return sealRecord(allocRecord(groupId, RecordType.Destroy, 0));
+}

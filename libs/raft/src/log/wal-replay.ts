@@ -24,6 +24,10 @@ export class WalReplayer {
 
   apply(record: RawRecord, seg: number): void {
     if (record.type === RecordType.BatchEnd) return;
+    if (record.type === RecordType.Destroy) {
+      this.groups.delete(record.groupId);
+      return;
+    }
     const g = this.group(record.groupId);
     switch (record.type) {
       case RecordType.Entries: {

@@ -54,3 +54,37 @@ export async function isEmpty(input: BindingStream): Promise<boolean> {
   for await (const batch of input) if (batch.length > 0) return false;
   return true;
 }
+
+/**
+ * The input's only solution when it holds exactly one (a BGP evaluated from its seed), else
+ * the whole input, still unread past what was looked at.
+ */
+export type SplitInput = { lone: Binding; rest?: undefined } | { lone?: undefined; rest: BindingStream };
+
+export async function loneSolution(input: BindingStream): Promise<SplitInput> {
+  const it = input[Symbol.asyncIterator]();
+  const first: Binding[] = [];
+  let r = await it.next();
+  while (!r.done && first.length < 2) {
+    first.push(...r.value);
+    if (first.length >= 2) break;
+    r = await it.next();
+  }
+  if (r.done && first.length === 1) return { lone: first[0] };
+  const ended = r.done === true;
+  return {
+    rest: (async function* () {
+      let finished = ended;
+      try {
+        if (first.length) yield first;
+        while (!finished) {
+          const n = await it.next();
+          if (n.done) finished = true;
+          else yield n.value;
+        }
+      } finally {
+        if (!finished) await it.return?.();
+      }
+    })(),
+  };
+}

@@ -8,6 +8,7 @@ import { compatible, merge, type Binding } from './binding';
 import type { EvalContext } from './context';
 import { evaluateBgp, evaluateBgpFrom } from './operators/bgp';
 import { extendWith, filter, type Assignment } from './operators/filter-extend';
+import { countedGroup, countedGroupPlan } from './operators/counted-group';
 import { group } from './operators/group';
 import { bindJoin, hashJoin } from './operators/join';
 import { leftJoin } from './operators/left-join';
@@ -79,8 +80,11 @@ export function evaluate(op: Op, ctx: EvalContext, seed: Binding): BindingStream
       return evaluateGraph(op, ctx, seed);
     case 'service':
       return evaluateService(op, ctx, seed);
-    case 'group':
+    case 'group': {
+      const counted = countedGroupPlan(op, ctx, seed);
+      if (counted) return countedGroup(op, counted, ctx);
       return group(evaluate(op.input, ctx, seed), op.keys, op.aggregates, ctx);
+    }
     case 'orderBy':
       return orderBy(evaluate(op.input, ctx, seed), op.conditions, ctx);
     case 'project':

@@ -29,6 +29,25 @@ export interface StarSource {
   matchStar(star: StarQuery, seeds: readonly Binding[], opts?: MatchOptions): AsyncIterable<Binding[]>;
 }
 
+/** One group of a counted star: the group's key values and how many solutions it has. */
+export interface StarGroupCount {
+  key: Binding;
+  count: number;
+}
+
+/**
+ * A star source that can count a star's solutions per group where the data lives, so GROUP
+ * BY with COUNT sends one row per group and region instead of every solution.
+ */
+export interface StarCountSource extends StarSource {
+  /** The star's solutions counted per distinct value of `groupBy` (variables of the star). */
+  countStarGroups(star: StarQuery, groupBy: string[], opts?: MatchOptions): Promise<StarGroupCount[]>;
+}
+
+export function isStarCountSource(source: QuadSource): source is QuadSource & StarCountSource {
+  return typeof (source as Partial<StarCountSource>).countStarGroups === 'function';
+}
+
 export function isStarSource(source: QuadSource): source is QuadSource & StarSource {
   return typeof (source as Partial<StarSource>).matchStar === 'function';
 }

@@ -1,19 +1,21 @@
 import type { Binding } from '../eval/binding';
 import { termKey, type NamedNode, type Quad, type Term } from '../rdf/terms';
-import { evaluateStarLocally } from '../storage/local-star';
+import { countStarGroupsLocally, evaluateStarLocally } from '../storage/local-star';
 import { InMemoryQuadSource } from '../storage/in-memory-quad-source';
 import type { MatchOptions, QuadPattern, QuadSource } from '../storage/quad-source';
-import type { StarQuery, StarSource } from '../storage/star-source';
+import type { StarCountSource, StarGroupCount, StarQuery } from '../storage/star-source';
 
 /**
  * A store split into partitions by subject, as the cluster splits into regions, with stars
  * evaluated per partition: the in-process model of the distributed star path, so the W3C
  * suites can check it.
  */
-export class PartitionedQuadSource implements QuadSource, StarSource {
+export class PartitionedQuadSource implements QuadSource, StarCountSource {
   readonly partitions: InMemoryQuadSource[];
   /** matchStar calls per partition, for tests that check routing. */
   readonly starCalls: number[];
+  /** countStarGroups calls, for tests that check GROUP BY ... COUNT was pushed down. */
+  countCalls = 0;
 
   constructor(quads: Iterable<Quad>, count = 3) {
     this.partitions = Array.from({ length: count }, () => new InMemoryQuadSource());
@@ -70,5 +72,13 @@ export class PartitionedQuadSource implements QuadSource, StarSource {
       this.starCalls[i]++;
       yield* evaluateStarLocally(this.partitions[i], star, mine, opts);
     }
+  }
+
+  /** Partial counts per partition, as regions answer them (a group may appear more than once). */
+  async countStarGroups(star: StarQuery, groupBy: string[], opts?: MatchOptions): Promise<StarGroupCount[]> {
+    this.countCalls++;
+    const subject = star.patterns[0].s;
+    const parts = await Promise.all(this.targets(subject).map((p) => countStarGroupsLocally(p, star, groupBy, opts)));
+    return parts.flat();
   }
 }

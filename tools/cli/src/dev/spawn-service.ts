@@ -10,7 +10,9 @@ export async function spawnService(p: PlannedProcess, logDir: string): Promise<R
   mkdirSync(logDir, { recursive: true });
   const log = join(logDir, `${p.name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [p.main], {
+  // Node flags for every service (e.g. --cpu-prof): NODE_OPTIONS refuses some of them.
+  const nodeArgs = (process.env.QUARRY_DEV_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+  const child = spawn(process.execPath, [...nodeArgs, p.main], {
     env: { ...process.env, ...p.env },
     detached: true,
     stdio: ['ignore', fd, fd],

@@ -2,10 +2,11 @@ import type { Expr, PatternTerm, TriplePattern } from '../../algebra/algebra';
 import { containsExists, expressionVariables } from '../../algebra/variables';
 import { termKey, type Quad, type Term } from '../../rdf/terms';
 import { matchActiveGraph } from '../active-graph';
-import { BatchBuffer, fromArray, type BindingStream } from '../batching';
+import { BatchBuffer, fromArray, loneSolution, type BindingStream } from '../batching';
 import type { Binding } from '../binding';
 import { LOOKUP_CONCURRENCY, mapConcurrent } from '../concurrent';
-import { checkAborted, type EvalContext } from '../context';
+import { checkAborted, checkMaterialized, type EvalContext } from '../context';
+import { pipelineBatches, REMOTE_PIPELINE } from '../pipeline';
 import { isStarSource, starVariables } from '../../storage/star-source';
 import { planStars, starGraph, starStage } from './star';
 
@@ -58,38 +59,47 @@ async function collect(ctx: EvalContext, [s, p, o]: Lookup): Promise<Quad[]> {
 
 /**
  * One index-nested-loop stage: extends every input solution by the matches of one pattern.
- * A single input row (the first pattern) streams its matches; a batch of rows looks its
- * distinct lookups up concurrently, so a join costs a few round trips per batch, not per row.
+ * A single input row (the first pattern) streams its matches; batches of rows look their
+ * distinct lookups up concurrently, several batches in flight (see pipeline.ts), so a join
+ * costs a few round trips, not one per row.
  */
 async function* patternStage(input: BindingStream, pattern: TriplePattern, ctx: EvalContext): BindingStream {
   const buffer = new BatchBuffer(ctx.batchSize);
-  for await (const batch of input) {
-    checkAborted(ctx);
-    if (batch.length === 1) {
-      const lookup = lookupFor(pattern, batch[0]);
-      if (!lookup) continue;
-      for await (const quads of matchActiveGraph(ctx, ...lookup)) {
-        for (const q of quads) {
-          const out = bindTriple(pattern, batch[0], q.subject, q.predicate, q.object);
-          if (out && buffer.push(out)) yield buffer.take();
-        }
+  const { lone, rest } = await loneSolution(input);
+  if (lone !== undefined) {
+    const lookup = lookupFor(pattern, lone);
+    if (!lookup) return;
+    for await (const quads of matchActiveGraph(ctx, ...lookup)) {
+      for (const q of quads) {
+        const out = bindTriple(pattern, lone, q.subject, q.predicate, q.object);
+        if (out && buffer.push(out)) yield buffer.take();
       }
-      continue;
     }
+    if (buffer.length > 0) yield buffer.take();
+    return;
+  }
+  const extendBatch = async (batch: Binding[]): Promise<Binding[]> => {
+    checkAborted(ctx);
     const lookups = batch.map((b) => lookupFor(pattern, b));
     const distinct = new Map<string, Lookup>();
     for (const l of lookups) if (l) distinct.set(lookupKey(l), l);
     const keys = [...distinct.keys()];
     const results = await mapConcurrent(keys, LOOKUP_CONCURRENCY, (k) => collect(ctx, distinct.get(k)!));
     const byKey = new Map(keys.map((k, i) => [k, results[i]]));
+    const out: Binding[] = [];
     for (let i = 0; i < batch.length; i++) {
       const l = lookups[i];
       if (!l) continue;
       for (const q of byKey.get(lookupKey(l))!) {
-        const out = bindTriple(pattern, batch[i], q.subject, q.predicate, q.object);
-        if (out && buffer.push(out)) yield buffer.take();
+        const row = bindTriple(pattern, batch[i], q.subject, q.predicate, q.object);
+        if (row) out.push(row);
       }
     }
+    checkMaterialized(ctx, out.length);
+    return out;
+  };
+  for await (const [, rows] of pipelineBatches(rest, REMOTE_PIPELINE, extendBatch)) {
+    for (const row of rows) if (buffer.push(row)) yield buffer.take();
   }
   if (buffer.length > 0) yield buffer.take();
 }

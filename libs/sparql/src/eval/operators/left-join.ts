@@ -6,6 +6,7 @@ import { BatchBuffer, fromArray, materialize, type BindingStream } from '../batc
 import { compatible, extend, merge, type Binding } from '../binding';
 import { LOOKUP_CONCURRENCY, mapConcurrent } from '../concurrent';
 import { checkAborted, checkMaterialized, type EvalContext } from '../context';
+import { pipelineBatches, REMOTE_PIPELINE } from '../pipeline';
 import { computeExists, existsNodes } from '../exists';
 import type { Evaluate } from './evaluate-type';
 import { evaluateBgpFrom } from './bgp';
@@ -29,19 +30,20 @@ export async function* leftJoin(
   const exists = expr ? existsNodes(expr) : [];
   const table = rightIsSeedSafe ? undefined : new SolutionHashTable(await materialize(evaluate(right, ctx, seed), ctx), joinVars);
   const buffer = new BatchBuffer(ctx.batchSize);
-  for await (const batch of left) {
+  // Bind join: the right side is evaluated for a whole batch of left rows at once, several
+  // batches in flight (see pipeline.ts); with a hash table there is nothing remote to wait for.
+  const rightRows = async (batch: Binding[]): Promise<Iterable<Binding>[]> => {
     checkAborted(ctx);
-    // Bind join: evaluate the right side for the rows of a batch concurrently (see concurrent.ts).
-    const perRow = table
-      ? undefined
-      : right.type === 'bgp'
-        ? await bgpPerRow(batch, right.patterns, ctx)
-        : await mapConcurrent(batch, LOOKUP_CONCURRENCY, (l) => materialize(evaluate(right, ctx, l), ctx));
+    if (table) return batch.map((l) => table.candidates(l));
+    if (right.type === 'bgp') return bgpPerRow(batch, right.patterns, ctx);
+    return mapConcurrent(batch, LOOKUP_CONCURRENCY, (l) => materialize(evaluate(right, ctx, l), ctx));
+  };
+  const batches = table ? mapBatches(left, rightRows) : pipelineBatches(left, REMOTE_PIPELINE, rightRows);
+  for await (const [batch, perRow] of batches) {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i];
-      const candidates: Iterable<Binding> = table ? table.candidates(l) : perRow![i];
       let matched = false;
-      for (const r of candidates) {
+      for (const r of perRow[i]) {
         if (!compatible(l, r)) continue;
         const m = merge(l, r);
         if (expr) {
@@ -55,6 +57,11 @@ export async function* leftJoin(
     }
   }
   if (buffer.length > 0) yield buffer.take();
+}
+
+/** Each input batch with what `fn` makes of it, one after another. */
+async function* mapBatches<T, R>(input: AsyncIterable<T[]>, fn: (batch: T[]) => Promise<R>): AsyncGenerator<[T[], R]> {
+  for await (const batch of input) yield [batch, await fn(batch)];
 }
 
 /** Marks which left row a right solution extends, so one BGP evaluation serves a whole batch. */

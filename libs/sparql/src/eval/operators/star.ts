@@ -2,9 +2,11 @@ import type * as RDF from '@rdfjs/types';
 import type { TriplePattern } from '../../algebra/algebra';
 import { termKey, type NamedNode } from '../../rdf/terms';
 import type { StarQuery, StarSource } from '../../storage/star-source';
-import { BatchBuffer, type BindingStream } from '../batching';
+import { BatchBuffer, flatMapRows, loneSolution, type BindingStream } from '../batching';
 import type { Binding } from '../binding';
-import { checkAborted, type EvalContext } from '../context';
+import { checkAborted, checkMaterialized, type EvalContext } from '../context';
+
+import { pipelineBatches, REMOTE_PIPELINE } from '../pipeline';
 
 /**
  * Groups ordered patterns into stars by subject, in the order their first pattern appears:
@@ -33,9 +35,9 @@ export function starGraph(ctx: EvalContext): NamedNode | RDF.DefaultGraph | unde
 }
 
 /**
- * Extends every input solution by a star's matches, a batch of seeds per call to the source.
- * A lone pattern for a lone solution, with no condition to check where the data is, gains
- * nothing from pushdown: `single` streams its scan.
+ * Extends every input solution by a star's matches, a batch of seeds per call to the source,
+ * several calls in flight (see pipeline.ts). A lone pattern for a lone solution, with no
+ * condition to check where the data is, gains nothing from pushdown: `single` streams its scan.
  */
 export async function* starStage(
   input: BindingStream,
@@ -44,14 +46,24 @@ export async function* starStage(
   ctx: EvalContext,
   single: (seeds: Binding[]) => BindingStream,
 ): BindingStream {
+  const { lone, rest } = await loneSolution(input);
+  if (lone !== undefined) {
+    // The first stage of a BGP: stream, so that LIMIT stops the scans early.
+    const alone = star.patterns.length === 1 && !star.filters?.length;
+    const matches = alone ? single([lone]) : source.matchStar(star, [lone], { batchSize: ctx.batchSize, signal: ctx.signal });
+    yield* flatMapRows(matches, ctx, (row) => [row]);
+    return;
+  }
   const buffer = new BatchBuffer(ctx.batchSize);
-  for await (const seeds of input) {
+  const matches = async (seeds: Binding[]): Promise<Binding[]> => {
     checkAborted(ctx);
-    const alone = star.patterns.length === 1 && seeds.length === 1 && !star.filters?.length;
-    const matches = alone ? single(seeds) : source.matchStar(star, seeds, { batchSize: ctx.batchSize, signal: ctx.signal });
-    for await (const rows of matches) {
-      for (const row of rows) if (buffer.push(row)) yield buffer.take();
-    }
+    const out: Binding[] = [];
+    for await (const rows of source.matchStar(star, seeds, { batchSize: ctx.batchSize, signal: ctx.signal })) for (const row of rows) out.push(row);
+    checkMaterialized(ctx, out.length);
+    return out;
+  };
+  for await (const [, rows] of pipelineBatches(rest, REMOTE_PIPELINE, matches)) {
+    for (const row of rows) if (buffer.push(row)) yield buffer.take();
   }
   if (buffer.length > 0) yield buffer.take();
 }
