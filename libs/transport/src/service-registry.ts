@@ -1,4 +1,5 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   HealthReplySchema,
@@ -19,6 +20,20 @@ const REGISTRY_TTL_MS = 60 * 60 * 1000;
 
 async function openRegistry(bus: Bus, subjects: Subjects): Promise<KV> {
   return new Kvm(bus.nc).create(subjects.registryBucket, { history: 1, ttl: REGISTRY_TTL_MS });
+}
+
+/**
+ * The registry's keys, from one stream-info request (which has a timeout). `KV.keys()` walks a
+ * push consumer that ends on `pending === 0` or an idle heartbeat; with entries written and
+ * expiring during the walk it was seen to hang for minutes.
+ */
+async function registryKeys(bus: Bus, subjects: Subjects): Promise<string[]> {
+  const jsm = await jetstreamManager(bus.nc);
+  const prefix = `$KV.${subjects.registryBucket}.`;
+  const info = await jsm.streams.info(`KV_${subjects.registryBucket}`, { subjects_filter: `${prefix}>` });
+  return Object.keys(info.state.subjects ?? {})
+    .filter((s) => s.startsWith(prefix))
+    .map((s) => s.slice(prefix.length));
 }
 
 /** What an instance says about itself; the registry adds timestamps and readiness. */
@@ -105,10 +120,7 @@ export class ServiceDirectory {
   async list(): Promise<ServiceInstance[]> {
     const kv = await openRegistry(this.bus, this.subjects);
     const out: ServiceInstance[] = [];
-    // keys() walks a watcher; a key updated during the walk can come twice.
-    const keys = new Set<string>();
-    for await (const key of await kv.keys()) keys.add(key);
-    for (const key of keys) {
+    for (const key of await registryKeys(this.bus, this.subjects)) {
       const e = await kv.get(key);
       if (e && e.operation === 'PUT' && e.value.length) {
         try {
@@ -145,7 +157,7 @@ export class ServiceDirectory {
   /** Removes every entry: a fresh `quarry dev up` starts with an empty registry. */
   async purge(): Promise<void> {
     const kv = await openRegistry(this.bus, this.subjects);
-    for await (const key of await kv.keys()) await kv.purge(key);
+    for (const key of await registryKeys(this.bus, this.subjects)) await kv.purge(key);
   }
 
   /** Deletes the registry bucket (tests clean up their own clusters). */
