@@ -4,6 +4,7 @@ import type { BinaryDb, StorageEnv } from './lmdb-env';
 import { ALL_INDEXES, INDEX_KEY_SIZE, INDEX_TERM_SIZE, type IndexSpec } from './index-layout';
 import { REGION_PREFIX_SIZE, writeVersion } from './keys';
 import { resolveTermIds } from './term-dictionary';
+import { TOMBSTONE_MARK, commitSummaryValue, readCommitSummary, withCommits } from './commit-summary';
 
 /** Entry order key of one index: the quad's term id ranks in index order, then the op bit. */
 interface SortedEntries {
@@ -147,7 +148,13 @@ export async function writeEncodedBatch(env: StorageEnv, region: Buffer, commitT
       }
     });
   }
-  await commitPuts(env, options, (put) => putIndexEntries(env, region, commitTs, entries, sortedIds, put));
+  // the summary is read from the committed state (writes are serialized) and lands in the same
+  // commit as the versions it describes
+  const summary = withCommits(readCommitSummary(env, region), commitTs, batch.deletes.length > 0);
+  await commitPuts(env, options, (put) => {
+    putIndexEntries(env, region, commitTs, entries, sortedIds, put);
+    put(env.commitSummary, region, commitSummaryValue(summary));
+  });
 }
 
 async function commitPuts(env: StorageEnv, options: WriteOptions, write: (put: PutFn) => void): Promise<void> {
@@ -198,6 +205,9 @@ function putIndexEntries(env: StorageEnv, region: Buffer, commitTs: bigint, entr
     let key: Uint8Array | undefined;
     let keyRank = -1;
     for (let i = 0; i < count; i++) {
+      // Version-less indexes list the quads that have an insert version; a tombstone lives
+      // only in the subject-first index (DESIGN.md "MVCC").
+      if (!spec.versioned && ops[i] === 0) continue;
       const r0 = ranks[i * 4];
       if (r0 !== keyRank || key === undefined) {
         key = new Uint8Array(INDEX_KEY_SIZE);
@@ -207,10 +217,11 @@ function putIndexEntries(env: StorageEnv, region: Buffer, commitTs: bigint, entr
       }
       const at = i * spec.valueSize;
       for (let k = 1; k < width; k++) writeId(slab, at + (k - 1) * INDEX_TERM_SIZE, sortedIds[ranks[i * 4 + k]]);
-      slab.set(versions[ops[i]], at + spec.valueTermsSize);
+      if (spec.versioned) slab.set(versions[ops[i]], at + spec.valueTermsSize);
       window.start = at;
       window.end = at + spec.valueSize;
       put(db, key as Buffer, window as unknown as Buffer);
+      if (spec.versioned && ops[i] === 0) put(env.tombstoned, Buffer.concat([key, slab.subarray(at, at + spec.valueTermsSize)]), TOMBSTONE_MARK);
     }
   }
 }

@@ -42,3 +42,8 @@ export class CorruptDataError extends StorageError {
 export class InvalidTimestampError extends StorageError {
   override readonly name = 'InvalidTimestampError';
 }
+
+/** The store's files were written by another on-disk layout; layouts are not migrated in place. */
+export class IncompatibleLayoutError extends StorageError {
+  override readonly name = 'IncompatibleLayoutError';
+}

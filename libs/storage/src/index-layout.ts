@@ -12,9 +12,11 @@ export const INDEX_TERM_SIZE = 4;
 
 /**
  * One LMDB DUPSORT|DUPFIXED database per index. Key = region id + the index's first term id
- * (12 bytes); each duplicate value = the remaining term ids + version (fixed width, packed
- * without per-entry overhead by LMDB). Default-graph triples live only in the d* indexes,
- * named-graph quads only in the six others.
+ * (12 bytes); each duplicate value = the remaining term ids, and in the subject-first index of
+ * each family (dspo, spog) the version (fixed width, packed without per-entry overhead by
+ * LMDB). The other indexes hold one version-less entry per quad that has an insert version;
+ * a scan over them reads the quad's versions from the subject-first index (DESIGN.md "MVCC").
+ * Default-graph triples live only in the d* indexes, named-graph quads only in the six others.
  */
 export interface IndexSpec {
   readonly name: string;
@@ -24,11 +26,14 @@ export interface IndexSpec {
   readonly valueSize: number;
   /** Bytes of the dup value that identify the quad (without the version). */
   readonly valueTermsSize: number;
+  /** The values end with a version: the family's subject-first index, which holds the quad's history. */
+  readonly versioned: boolean;
 }
 
 function spec(name: string, order: Position[]): IndexSpec {
   const valueTermsSize = (order.length - 1) * INDEX_TERM_SIZE;
-  return { name, order, namedGraphs: order.length === 4, valueTermsSize, valueSize: valueTermsSize + VERSION_SIZE };
+  const versioned = order[0] === S;
+  return { name, order, namedGraphs: order.length === 4, valueTermsSize, versioned, valueSize: valueTermsSize + (versioned ? VERSION_SIZE : 0) };
 }
 
 export const DSPO = spec('dspo', [S, P, O]);
@@ -44,5 +49,10 @@ export const GOSP = spec('gosp', [G, O, S, P]);
 export const DEFAULT_GRAPH_INDEXES: readonly IndexSpec[] = [DSPO, DPOS, DOSP];
 export const NAMED_GRAPH_INDEXES: readonly IndexSpec[] = [SPOG, POSG, OSPG, GSPO, GPOS, GOSP];
 export const ALL_INDEXES: readonly IndexSpec[] = [...DEFAULT_GRAPH_INDEXES, ...NAMED_GRAPH_INDEXES];
+
+/** The index holding the versions of the quads of `spec`'s family (dspo or spog). */
+export function versionIndexOf(spec: IndexSpec): IndexSpec {
+  return spec.namedGraphs ? SPOG : DSPO;
+}
 
 export const INDEX_KEY_SIZE = REGION_PREFIX_SIZE + INDEX_TERM_SIZE;

@@ -1,5 +1,6 @@
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { ALL_INDEXES, type IndexSpec } from './index-layout';
+import { IncompatibleLayoutError } from './errors';
 
 export type BinaryDb = Database<Buffer, Buffer>;
 
@@ -13,6 +14,10 @@ export interface StorageEnv {
   readonly id2term: BinaryDb;
   /** region id -> region metadata. */
   readonly regions: BinaryDb;
+  /** region id -> newest commit ts and whether tombstones are stored (commit-summary.ts). */
+  readonly commitSummary: BinaryDb;
+  /** region id + term ids in s p o [g] order -> 1: the quads that have a tombstone version (commit-summary.ts). */
+  readonly tombstoned: BinaryDb;
 }
 
 export interface OpenEnvOptions {
@@ -51,6 +56,26 @@ function openBinaryDb(root: RootDatabase<Buffer, Buffer>, name: string, dupFixed
   return db;
 }
 
+/**
+ * The on-disk layout this code reads and writes (DESIGN.md "Key layout"). 3: version-less
+ * indexes except dspo/spog, with commit summaries and tombstone markers. Stores written before
+ * the layout was recorded (regions but no record) are refused as well.
+ */
+export const LAYOUT_VERSION = 3;
+const LAYOUT_KEY = Buffer.from('layout');
+
+/** Records the layout of a new store; refuses a store written by another layout. */
+function checkLayout(meta: BinaryDb, regions: BinaryDb, path: string): void {
+  const stored = meta.getBinary(LAYOUT_KEY);
+  if (stored === undefined) {
+    const hasRegions = [...regions.getKeys({ limit: 1 })].length > 0;
+    if (hasRegions) throw new IncompatibleLayoutError(`${path}: written by an older layout (before ${LAYOUT_VERSION}); reload its data`);
+    meta.putSync(LAYOUT_KEY, Buffer.from([LAYOUT_VERSION]));
+  } else if (stored.length !== 1 || stored[0] !== LAYOUT_VERSION) {
+    throw new IncompatibleLayoutError(`${path}: written by layout ${stored[0]}, this code reads layout ${LAYOUT_VERSION}; reload its data`);
+  }
+}
+
 export function openStorageEnv(options: OpenEnvOptions): StorageEnv {
   const root = open<Buffer, Buffer>({
     path: options.path,
@@ -64,11 +89,20 @@ export function openStorageEnv(options: OpenEnvOptions): StorageEnv {
   } as Parameters<typeof open>[0]);
   const indexes = new Map<IndexSpec, BinaryDb>();
   for (const spec of ALL_INDEXES) indexes.set(spec, openBinaryDb(root, spec.name, true));
+  const regions = openBinaryDb(root, 'regions', false);
+  try {
+    checkLayout(openBinaryDb(root, 'meta', false), regions, options.path);
+  } catch (error) {
+    void root.close();
+    throw error;
+  }
   return {
     root,
     indexes,
     term2id: openBinaryDb(root, 'term2id', false),
     id2term: openBinaryDb(root, 'id2term', false),
-    regions: openBinaryDb(root, 'regions', false),
+    regions,
+    commitSummary: openBinaryDb(root, 'commitSummary', false),
+    tombstoned: openBinaryDb(root, 'tombstoned', false),
   };
 }

@@ -10,6 +10,8 @@ import { writeEncodedBatch } from './batch-writer';
 import { planScan, type EncodedPattern, type GraphScope, type ScanPart } from './scan-plan';
 import { partEntries, type RawEntry } from './part-entries';
 import { visibleVersions } from './visible-versions';
+import { visibleQuads } from './derived-visibility';
+import { listedVisibility, readCommitSummary } from './commit-summary';
 import { decodeCursor, encodeCursor, type ScanPosition } from './scan-cursor';
 import { regionEnd, regionPrefix, toTimestamp, versionLimit, REGION_PREFIX_SIZE, MAX_TIMESTAMP, type RegionId } from './keys';
 import { BatchTooLargeError, RegionExistsError, UnknownRegionError } from './errors';
@@ -187,7 +189,8 @@ export class QuadStore {
     const region = this.regionKey(request.regionId);
     const limit = request.limit ?? 1000;
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
-    const versionMax = versionLimit(toTimestamp(request.readTs));
+    const readTs = toTimestamp(request.readTs);
+    const versionMax = versionLimit(readTs);
     const parts = this.planPattern(region, request.pattern);
     const resume = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (parts === undefined) return { quads: [] };
@@ -197,11 +200,20 @@ export class QuadStore {
     // the last quad returned, turned into a cursor only if the page fills up
     let last: { partIndex: number; entry: RawEntry } | undefined;
     try {
+      // version-less indexes need a quad's versions only when the region stores versions newer
+      // than the read, or a tombstone of that quad
+      const listed = listedVisibility(readCommitSummary(this.env, region, txn), readTs);
       for (let partIndex = resume?.part ?? 0; partIndex < parts.length; partIndex++) {
         const part = parts[partIndex];
         const db = this.env.indexes.get(part.spec)!;
         const entries = partEntries(db, part, request.regionId, region, txn, partIndex === resume?.part ? resume : undefined);
-        for (const entry of visibleVersions(withResidual(entries, part), part.spec.valueTermsSize, versionMax)) {
+        const matching = withResidual(entries, part);
+        const visible = part.spec.versioned
+          ? visibleVersions(matching, part.spec.valueTermsSize, versionMax)
+          : listed === 'all'
+            ? matching
+            : visibleQuads(this.env, part.spec, region, matching, versionMax, txn, listed === 'versions');
+        for (const entry of visible) {
           if (quads.length === limit) return { quads, cursor: encodeCursor(positionOf(parts, last!.partIndex, last!.entry)) };
           quads.push(this.decodeEntry(part, entry, decoder));
           last = { partIndex, entry };
@@ -312,7 +324,7 @@ export class QuadStore {
     return regionChecksum(this.env, regionId, toTimestamp(readTs));
   }
 
-  /** Drops versions older than `safePoint` that no read at ts ≥ safePoint can see. */
+  /** Drops versions older than `safePoint` that no read at ts ≥ safePoint can see; resolves to the index entries removed. */
   gc(regionId: RegionId, safePoint: bigint | number): Promise<number> {
     return this.serialized(async () => {
       this.regionKey(regionId);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { StorageEnv } from './lmdb-env';
-import { ALL_INDEXES, DPOS, DSPO, INDEX_TERM_SIZE, POSG, SPOG, type IndexSpec } from './index-layout';
+import { ALL_INDEXES, DEFAULT_GRAPH_INDEXES, DSPO, INDEX_TERM_SIZE, NAMED_GRAPH_INDEXES, SPOG, type IndexSpec } from './index-layout';
+import { indexEntryOf, quadTermsOf } from './quad-entries';
+import { commitSummaryValue, readCommitSummary } from './commit-summary';
 import { REGION_PREFIX_SIZE, isInsertVersion, regionEnd, regionPrefix, versionAtMost, versionLimit, MAX_TIMESTAMP, type RegionId } from './keys';
 import { visibleVersions } from './visible-versions';
 import type { RawEntry } from './part-entries';
@@ -19,7 +21,7 @@ export function dropRegionData(env: StorageEnv, regionId: RegionId, keepRegistra
   const start = regionPrefix(regionId);
   const end = regionEnd(regionId);
   env.root.transactionSync(() => {
-    for (const db of [...env.indexes.values(), env.term2id, env.id2term]) {
+    for (const db of [...env.indexes.values(), env.term2id, env.id2term, env.commitSummary, env.tombstoned]) {
       const keys = [...db.getKeys({ start, end })];
       for (const key of keys) db.removeSync(key); // without a value: all duplicates
     }
@@ -30,22 +32,39 @@ export function dropRegionData(env: StorageEnv, regionId: RegionId, keepRegistra
 /**
  * Removes versions no reader can need any more: for each quad, every version at or below the
  * safe point except the newest one, and that one too when it is a tombstone. Reads at any
- * timestamp ≥ safePoint see the same result before and after.
+ * timestamp ≥ safePoint see the same result before and after. Versions live in the
+ * subject-first indexes; a quad that loses all of them also leaves the version-less indexes.
+ * Returns the number of index entries removed (versions and version-less entries).
  */
 export function collectGarbage(env: StorageEnv, regionId: RegionId, safePoint: bigint): number {
   const limit = versionLimit(safePoint);
+  const region = regionPrefix(regionId);
   let removed = 0;
+  let keptTombstones = 0;
   env.root.transactionSync(() => {
-    for (const spec of ALL_INDEXES) {
+    for (const [spec, family] of [
+      [DSPO, DEFAULT_GRAPH_INDEXES],
+      [SPOG, NAMED_GRAPH_INDEXES],
+    ] as const) {
       const db = env.indexes.get(spec)!;
       const doomed: RawEntry[] = [];
+      const gone: RawEntry[] = [];
+      const unmarked: RawEntry[] = [];
       let group: RawEntry[] = [];
       const flush = (): void => {
         // versions ascend within a group; find the newest at or below the safe point
         let newest = -1;
         for (let i = 0; i < group.length; i++) if (versionAtMost(group[i].value, spec.valueTermsSize, limit)) newest = i;
         for (let i = 0; i < newest; i++) doomed.push(group[i]);
-        if (newest >= 0 && !isInsertVersion(group[newest].value, spec.valueTermsSize)) doomed.push(group[newest]);
+        if (newest >= 0 && !isInsertVersion(group[newest].value, spec.valueTermsSize)) {
+          doomed.push(group[newest]);
+          if (newest === group.length - 1) gone.push(group[newest]);
+        }
+        let kept = 0;
+        for (let i = newest + 1; i < group.length; i++) if (!isInsertVersion(group[i].value, spec.valueTermsSize)) kept++;
+        // the quad's tombstone marker lives as long as one of its tombstones
+        if (kept === 0 && group.length > 0 && group.some((e) => !isInsertVersion(e.value, spec.valueTermsSize))) unmarked.push(group[0]);
+        keptTombstones += kept;
         group = [];
       };
       for (const entry of [...regionEntries(env, spec, regionId)]) {
@@ -60,7 +79,16 @@ export function collectGarbage(env: StorageEnv, regionId: RegionId, safePoint: b
       flush();
       for (const { key, value } of doomed) db.removeSync(key, value);
       removed += doomed.length;
+      for (const { key, value } of unmarked) env.tombstoned.removeSync(Buffer.concat([key, value.subarray(0, spec.valueTermsSize)]));
+      for (const { key, value } of gone) {
+        const terms = quadTermsOf(spec, key, value);
+        for (const other of family) {
+          if (other !== spec && env.indexes.get(other)!.removeSync(...indexEntryOf(other, region, terms))) removed++;
+        }
+      }
     }
+    const summary = readCommitSummary(env, region);
+    if (summary !== undefined) env.commitSummary.putSync(region, commitSummaryValue({ newestTs: summary.newestTs, tombstones: keptTombstones > 0 }));
   });
   return removed;
 }
@@ -107,17 +135,20 @@ export function computeRegionStats(env: StorageEnv, decoder: TermDecodeCache, re
   const perPredicate = new Map<string, number>();
   const terms = decoder.forRegion(region);
   let quadCount = 0;
-  for (const spec of [DPOS, POSG]) {
-    let currentKey: Buffer | undefined;
-    let currentPredicate = '';
+  // the subject-first indexes hold every version: s | p … version, the predicate first in the value
+  const perPredicateId = new Map<number, number>();
+  for (const spec of [DSPO, SPOG]) {
     for (const entry of visibleVersions(regionEntries(env, spec, regionId), spec.valueTermsSize, limit)) {
-      if (currentKey === undefined || !entry.key.equals(currentKey)) {
-        currentKey = entry.key;
-        currentPredicate = terms.decodeIdAt(entry.key, REGION_PREFIX_SIZE).value;
-      }
-      perPredicate.set(currentPredicate, (perPredicate.get(currentPredicate) ?? 0) + 1);
+      const id = entry.value.readUInt32BE(0);
+      perPredicateId.set(id, (perPredicateId.get(id) ?? 0) + 1);
       quadCount++;
     }
+  }
+  const idBytes = Buffer.alloc(INDEX_TERM_SIZE);
+  for (const [id, count] of perPredicateId) {
+    idBytes.writeUInt32BE(id, 0);
+    const predicate = terms.decodeIdAt(idBytes, 0).value;
+    perPredicate.set(predicate, (perPredicate.get(predicate) ?? 0) + count);
   }
   let entryCount = 0;
   let approximateBytes = 0;

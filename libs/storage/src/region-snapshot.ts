@@ -1,7 +1,8 @@
 import type { StorageEnv } from './lmdb-env';
 import { ALL_INDEXES, INDEX_TERM_SIZE } from './index-layout';
 import { ENCODED_TERM_SIZE, isHashedKind, isKnownKind } from './term-encoding/term-kind';
-import { REGION_PREFIX_SIZE, regionEnd, regionPrefix, type RegionId } from './keys';
+import { REGION_PREFIX_SIZE, isInsertVersion, readVersionTs, regionEnd, regionPrefix, type RegionId } from './keys';
+import { TOMBSTONE_MARK, commitSummaryValue, readCommitSummary, withCommits } from './commit-summary';
 import { CorruptDataError } from './errors';
 import { DictionaryFullError, MAX_TERM_ID, TERM_ID_SIZE, encodedTermOf, idKey, lookupTermId, nextTermId } from './term-dictionary';
 
@@ -14,9 +15,10 @@ import { DictionaryFullError, MAX_TERM_ID, TERM_ID_SIZE, encodedTermOf, idKey, l
  *   end:              tag 0xFF | record count u64 LE   (last record of the last chunk)
  * All records come from one LMDB read transaction: a consistent cut of the region. Term ids
  * travel unchanged (they are what the index entries hold); term2id is rebuilt on restore.
- * Version 2: term ids (version 1 carried 17-byte terms and an id2str table).
+ * Version 3: only the subject-first indexes' values carry a version (version 2 had one in
+ * every index; version 1 carried 17-byte terms and an id2str table).
  */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const MAGIC = [0x51, 0x53, 0x4e];
 const DICTIONARY_TAG = 0x21;
 const END_TAG = 0xff;
@@ -212,15 +214,23 @@ export function putSnapshotRecords(env: StorageEnv, region: Buffer, records: Sna
     if (id === undefined) throw new CorruptDataError('snapshot: index entry refers to a term id without a dictionary entry');
     return id;
   };
+  let summary = readCommitSummary(env, region);
   for (const { tag, key, value } of records) {
     if (tag === DICTIONARY_TAG) continue;
     const spec = ALL_INDEXES[tag];
-    if (remap === undefined) {
-      env.indexes.get(spec)!.putSync(Buffer.concat([region, key]), value);
-      continue;
+    if (spec.versioned) summary = withCommits(summary, readVersionTs(value, spec.valueTermsSize), !isInsertVersion(value, spec.valueTermsSize));
+    let newKey = key;
+    let newValue = value;
+    if (remap !== undefined) {
+      newKey = mapped(key, 0);
+      newValue = Buffer.from(value);
+      for (let at = 0; at < spec.valueTermsSize; at += INDEX_TERM_SIZE) mapped(value, at).copy(newValue, at);
     }
-    const newValue = Buffer.from(value);
-    for (let at = 0; at < spec.valueTermsSize; at += INDEX_TERM_SIZE) mapped(value, at).copy(newValue, at);
-    env.indexes.get(spec)!.putSync(Buffer.concat([region, mapped(key, 0)]), newValue);
+    env.indexes.get(spec)!.putSync(Buffer.concat([region, newKey]), newValue);
+    // tombstone markers are derived from the versions (commit-summary.ts)
+    if (spec.versioned && !isInsertVersion(newValue, spec.valueTermsSize)) {
+      env.tombstoned.putSync(Buffer.concat([region, newKey, newValue.subarray(0, spec.valueTermsSize)]), TOMBSTONE_MARK);
+    }
   }
+  if (summary !== undefined) env.commitSummary.putSync(region, commitSummaryValue(summary));
 }

@@ -1,9 +1,11 @@
 import { subjectHashKey } from '@quarry/rdf';
 import type { StorageEnv } from './lmdb-env';
 import { DEFAULT_GRAPH_INDEXES, DSPO, INDEX_TERM_SIZE, NAMED_GRAPH_INDEXES, SPOG, type IndexSpec } from './index-layout';
-import { REGION_PREFIX_SIZE, regionEnd, regionPrefix, type RegionId } from './keys';
+import { REGION_PREFIX_SIZE, isInsertVersion, regionEnd, regionPrefix, type RegionId } from './keys';
 import type { TermDecodeCache } from './term-cache';
 import { encodedTermOf, idKey } from './term-dictionary';
+import { indexEntryOf } from './quad-entries';
+import { TOMBSTONE_MARK } from './commit-summary';
 
 export interface SplitResult {
   /** Quad versions (index entries of the subject-first index) copied. */
@@ -11,13 +13,9 @@ export interface SplitResult {
   subjects: number;
 }
 
-/** Rebuilds all index entries of one quad version from its term ids in s, p, o, g order. */
+/** All index entries of one quad version, from its term ids in s, p, o, g order. */
 function entriesOf(specs: readonly IndexSpec[], region: Buffer, terms: Buffer[], version: Buffer): [IndexSpec, Buffer, Buffer][] {
-  return specs.map((spec) => {
-    const key = Buffer.concat([region, terms[spec.order[0]]]);
-    const value = Buffer.concat([...spec.order.slice(1).map((pos) => terms[pos]), version]);
-    return [spec, key, value];
-  });
+  return specs.map((spec) => [spec, ...indexEntryOf(spec, region, terms, version)]);
 }
 
 /**
@@ -41,6 +39,9 @@ export function splitRegionData(
   let copiedVersions = 0;
   let subjects = 0;
   env.root.transactionSync(() => {
+    // the target's versions are a subset of the source's: the source's summary holds for them
+    const summary = env.commitSummary.getBinary(from);
+    if (summary !== undefined) env.commitSummary.putSync(to, summary);
     const subjectsOf = decoder.forRegion(from);
     const copiedIds = new Set<number>();
     const copyDictionaryEntry = (term: Buffer): void => {
@@ -75,7 +76,14 @@ export function splitRegionData(
         for (let k = 1; k < termCount; k++) terms.push(value.subarray((k - 1) * INDEX_TERM_SIZE, k * INDEX_TERM_SIZE));
         const version = value.subarray(subjectIndex.valueTermsSize);
         for (const term of terms) copyDictionaryEntry(term);
+        if (!isInsertVersion(version, 0)) {
+          const quad = value.subarray(0, subjectIndex.valueTermsSize);
+          env.tombstoned.putSync(Buffer.concat([to, key.subarray(REGION_PREFIX_SIZE), quad]), TOMBSTONE_MARK);
+          if (removeFromSource) env.tombstoned.removeSync(Buffer.concat([key, quad]));
+        }
         for (const [spec, targetKey, targetValue] of entriesOf(family, to, terms, version)) {
+          // version-less indexes list the quads that have an insert version
+          if (!spec.versioned && !isInsertVersion(version, 0)) continue;
           env.indexes.get(spec)!.putSync(targetKey, targetValue);
           if (removeFromSource) toRemove.push([spec, Buffer.concat([from, targetKey.subarray(REGION_PREFIX_SIZE)]), targetValue]);
         }
