@@ -36,8 +36,8 @@ describe('scan pages', () => {
     // a b bnode c c' d, p, Class, "chat"@fr, 5, 6, "plain…", default graph, g: the two
     // objects for http://x/c are two entries (terms are told apart by identity)
     expect(b.termKinds).toHaveLength(14);
-    expect(b.termTags).toEqual(['fr', int.value]);
-    expect(b.termTagIds).toEqual([0, 1, 1]);
+    expect(b.page().termTags).toEqual(['fr', int.value]);
+    expect(b.page().termTagIds).toEqual([0, 1, 1]);
     const back = quadsOfPage(b.page());
     expect(back.map((q) => quadToLine(q, 'N-Quads'))).toEqual(quads.map((q) => quadToLine(q, 'N-Quads')));
   });

@@ -5,53 +5,44 @@ import { BadTermError } from './term-codec';
 
 const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 
+/** Distinct terms laid out for the wire (ScanReply's and SolutionRows' term table). */
+export type TermTable = Pick<ScanReply, 'termKinds' | 'termText' | 'termLengths' | 'termTags' | 'termTagIds'>;
+
 /** A scan page's term table and quads, as ScanReply carries them. */
-export type ScanPage = Pick<ScanReply, 'termKinds' | 'termText' | 'termLengths' | 'termTags' | 'termTagIds' | 'quadTerms'>;
+export type ScanPage = TermTable & Pick<ScanReply, 'quadTerms'>;
 
 /**
- * Builds a scan page: distinct terms once, quads as indexes into them. Scans return runs of
- * quads sharing terms (one predicate, one class, one graph), and the store's term decoder
+ * Builds a term table: distinct terms once, each referred to by its index. Scans return runs
+ * of quads sharing terms (one predicate, one class, one graph), and the store's term decoder
  * hands out one object per term id, so terms are told apart by identity: a term seen as two
  * objects is only sent twice, never wrongly merged. Terms go out as one string with lengths
  * and a kind byte each, not a protobuf message or string each: for 5,000 terms those cost
  * 7x and 3x the N-Quads text they replaced.
  */
-export class ScanPageBuilder {
+export class TermTableBuilder {
   private readonly index = new Map<Term, number>();
   private kinds = new Uint8Array(256);
   private terms = 0;
   private readonly values: string[] = [];
-  readonly termLengths: number[] = [];
-  readonly termTags: string[] = [];
+  private readonly termLengths: number[] = [];
+  private readonly termTags: string[] = [];
   private readonly tagIds = new Map<string, number>();
-  readonly termTagIds: number[] = [];
-  readonly quadTerms: number[] = [];
-
-  add(q: Quad): void {
-    this.quadTerms.push(this.indexOf(q.subject), this.indexOf(q.predicate), this.indexOf(q.object), this.indexOf(q.graph));
-  }
-
-  get count(): number {
-    return this.quadTerms.length / 4;
-  }
+  private readonly termTagIds: number[] = [];
 
   get termKinds(): Uint8Array {
     return this.kinds.subarray(0, this.terms);
   }
 
-  /** The page's fields of ScanReply. */
-  page(): ScanPage {
-    return {
-      termKinds: this.termKinds,
-      termText: this.values.join(''),
-      termLengths: this.termLengths,
-      termTags: this.termTags,
-      termTagIds: this.termTagIds,
-      quadTerms: this.quadTerms,
-    };
+  /** Distinct terms so far. */
+  get size(): number {
+    return this.terms;
   }
 
-  private indexOf(t: Term): number {
+  table(): TermTable {
+    return { termKinds: this.termKinds, termText: this.values.join(''), termLengths: this.termLengths, termTags: this.termTags, termTagIds: this.termTagIds };
+  }
+
+  indexOf(t: Term): number {
     let i = this.index.get(t);
     if (i !== undefined) return i;
     i = this.terms++;
@@ -95,14 +86,38 @@ export class ScanPageBuilder {
         this.tag(t.datatype.value);
         return ScanTermKind.SCAN_TERM_TYPED;
       default:
-        throw new BadTermError(`a ${t.termType} cannot be sent in a scan page`);
+        throw new BadTermError(`a ${t.termType} cannot be sent in a term table`);
     }
+  }
+}
+
+/** Builds a scan page: the quads as four indexes each into the page's term table. */
+export class ScanPageBuilder {
+  private readonly terms = new TermTableBuilder();
+  readonly quadTerms: number[] = [];
+
+  add(q: Quad): void {
+    const t = this.terms;
+    this.quadTerms.push(t.indexOf(q.subject), t.indexOf(q.predicate), t.indexOf(q.object), t.indexOf(q.graph));
+  }
+
+  get count(): number {
+    return this.quadTerms.length / 4;
+  }
+
+  get termKinds(): Uint8Array {
+    return this.terms.termKinds;
+  }
+
+  /** The page's fields of ScanReply. */
+  page(): ScanPage {
+    return { ...this.terms.table(), quadTerms: this.quadTerms };
   }
 }
 
 /** The quads of a scan page, each distinct term decoded once. */
 export function quadsOfPage(page: ScanPage): Quad[] {
-  const terms = termsOfPage(page);
+  const terms = termsOfTable(page);
   const ix = page.quadTerms;
   if (ix.length % 4 !== 0) throw new BadTermError(`a scan page holds ${ix.length} term indexes, not four per quad`);
   const quads = new Array<Quad>(ix.length / 4);
@@ -117,28 +132,29 @@ export function quadsOfPage(page: ScanPage): Quad[] {
   return quads;
 }
 
-function termsOfPage(page: ScanPage): Term[] {
-  const { termKinds: kinds, termText: text, termLengths: lengths, termTags: tags, termTagIds: tagIds } = page;
-  if (kinds.length !== lengths.length) throw new BadTermError(`a scan page has ${kinds.length} term kinds for ${lengths.length} term lengths`);
+/** The terms of a term table, in order; `what` names the message in errors. */
+export function termsOfTable(table: TermTable, what = 'a scan page'): Term[] {
+  const { termKinds: kinds, termText: text, termLengths: lengths, termTags: tags, termTagIds: tagIds } = table;
+  if (kinds.length !== lengths.length) throw new BadTermError(`${what} has ${kinds.length} term kinds for ${lengths.length} term lengths`);
   const tagTerms = new Map<number, Term>();
   const terms = new Array<Term>(kinds.length);
   let tagAt = 0;
   const nextTag = (): string => {
     const tag = tags[tagIds[tagAt++]];
-    if (tag === undefined) throw new BadTermError('a scan page lacks the language or datatype of a literal');
+    if (tag === undefined) throw new BadTermError(`${what} lacks the language or datatype of a literal`);
     return tag;
   };
   let at = 0;
   for (let i = 0; i < kinds.length; i++) {
     const v = text.slice(at, (at += lengths[i]));
-    if (at > text.length) throw new BadTermError("a scan page's term lengths run past its text");
+    if (at > text.length) throw new BadTermError(`${what}'s term lengths run past its text`);
     switch (kinds[i] as ScanTermKind) {
       case ScanTermKind.SCAN_TERM_NAMED_NODE:
-        if (!v) throw new BadTermError('empty IRI in a scan page');
+        if (!v) throw new BadTermError(`empty IRI in ${what}`);
         terms[i] = DataFactory.namedNode(v);
         break;
       case ScanTermKind.SCAN_TERM_BLANK_NODE:
-        if (!v) throw new BadTermError('empty blank node label in a scan page');
+        if (!v) throw new BadTermError(`empty blank node label in ${what}`);
         terms[i] = DataFactory.blankNode(v);
         break;
       case ScanTermKind.SCAN_TERM_STRING:
@@ -159,10 +175,10 @@ function termsOfPage(page: ScanPage): Term[] {
         terms[i] = DataFactory.defaultGraph();
         break;
       default:
-        throw new BadTermError(`unknown term kind ${kinds[i]} in a scan page`);
+        throw new BadTermError(`unknown term kind ${kinds[i]} in ${what}`);
     }
   }
-  if (at !== text.length) throw new BadTermError("a scan page's term text is longer than its terms");
+  if (at !== text.length) throw new BadTermError(`${what}'s term text is longer than its terms`);
   return terms;
 }
 

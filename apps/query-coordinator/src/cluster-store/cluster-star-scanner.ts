@@ -1,5 +1,5 @@
 import type { RegionDescriptor, StarScanReply } from '@quarry/proto';
-import type { Term } from '@quarry/rdf';
+import { subjectHash, type Term } from '@quarry/rdf';
 import {
   bindingKey,
   evaluateStarLocally,
@@ -12,7 +12,7 @@ import {
   type StarGroupCount,
   type StarQuery,
 } from '@quarry/sparql';
-import { isStaleRegion, MAX_REROUTES, rowFromWire, rowToWire, starToWire, StoreStarScan, termToWire, type StoreClient } from '@quarry/store-client';
+import { isStaleRegion, MAX_REROUTES, packSolutions, regionOwns, starToWire, StoreStarScan, termToWire, unpackSolutions, type PackedSolutions, type StoreClient } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import { mergeStreams } from './merge-streams';
 
@@ -25,7 +25,7 @@ interface StarScanQuery {
   patterns: ReturnType<typeof starToWire>;
   graph: ReturnType<typeof termToWire>;
   seedVariables?: string[];
-  seeds?: ReturnType<typeof rowToWire>[];
+  seeds?: PackedSolutions;
   filters?: string[];
   groupBy?: string[];
   countGroups?: boolean;
@@ -123,9 +123,9 @@ export class ClusterStarScanner {
     const out: StarGroupCount[] = [];
     const first = { patterns: starToWire(star.patterns), graph: termToWire(star.graph), groupBy, countGroups: true };
     for await (const reply of this.pages(region, readTs, first, signal)) {
-      if (reply.counts.length !== reply.rows.length)
-        throw new QuarryError('INTERNAL', `store ${reply.storeId} sent ${reply.rows.length} groups with ${reply.counts.length} counts`, false);
-      reply.rows.forEach((row, i) => out.push({ key: rowFromWire(reply.variables, row), count: Number(reply.counts[i]) }));
+      const keys = unpackSolutions(reply.variables, reply.rows);
+      if (reply.counts.length !== keys.length) throw new QuarryError('INTERNAL', `store ${reply.storeId} sent ${keys.length} groups with ${reply.counts.length} counts`, false);
+      keys.forEach((key, i) => out.push({ key, count: Number(reply.counts[i]) }));
     }
     return out;
   }
@@ -156,12 +156,18 @@ export class ClusterStarScanner {
       else out.set(region.id, { region, seeds: [seed] });
     };
     const everywhere: number[] = [];
+    // One look at the map for the whole batch, not an await per seed.
+    const regions = await this.stores.router.regions();
     for (let i = 0; i < plan.distinct.length; i++) {
       const s: Term | undefined = subject.termType === 'Variable' ? plan.distinct[i].get(subject.value) : subject;
       if (s === undefined) everywhere.push(i);
-      else if (s.termType !== 'Literal') add(await this.stores.router.regionFor(s), i);
+      else if (s.termType !== 'Literal') {
+        const hash = subjectHash(s);
+        const owner = regions.find((r) => regionOwns(r, hash));
+        add(owner ?? (await this.stores.router.regionForHash(hash)), i);
+      }
     }
-    if (everywhere.length > 0) for (const r of await this.stores.router.regions()) for (const i of everywhere) add(r, i);
+    if (everywhere.length > 0) for (const r of regions) for (const i of everywhere) add(r, i);
     return out;
   }
 
@@ -176,15 +182,18 @@ export class ClusterStarScanner {
     signal?: AbortSignal,
   ): AsyncGenerator<Binding[]> {
     const seedVariables = variables.filter((v) => mine.some((i) => plan.distinct[i].has(v)));
-    const wireSeeds = seedVariables.length ? mine.map((i) => rowToWire(seedVariables, plan.distinct[i])) : [];
+    const wireSeeds = seedVariables.length ? packSolutions(seedVariables, mine.map((i) => plan.distinct[i])) : undefined;
     // Without seed variables every seed shares the one answer (the star is independent of them).
     const seedOf = (row: number): number[] => (seedVariables.length ? plan.owners[mine[row]] : mine.flatMap((i) => plan.owners[i]));
     const first = { patterns: starToWire(star.patterns), graph: termToWire(star.graph), seedVariables, seeds: wireSeeds, filters: portableFilters(star) };
     for await (const reply of this.pages(region, readTs, first, signal)) {
+      const rows = unpackSolutions(reply.variables, reply.rows);
+      if (reply.rowSeeds.length !== rows.length) throw new QuarryError('INTERNAL', `store ${reply.storeId} sent ${rows.length} rows with ${reply.rowSeeds.length} seeds`, false);
       const out: Binding[] = [];
-      for (const row of reply.rows) {
-        const values = rowFromWire(reply.variables, row);
-        for (const j of seedOf(row.seed)) out.push(mergeBindings(seeds[j], values));
+      for (let r = 0; r < rows.length; r++) {
+        const owners = seedOf(reply.rowSeeds[r]);
+        if (owners === undefined) throw new QuarryError('INTERNAL', `store ${reply.storeId} sent a row for seed ${reply.rowSeeds[r]}, which it was not sent`, false);
+        for (const j of owners) out.push(mergeBindings(seeds[j], rows[r]));
       }
       if (out.length > 0) yield out;
     }

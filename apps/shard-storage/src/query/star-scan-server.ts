@@ -14,12 +14,13 @@ import {
   type StarQuery,
   type TriplePattern,
 } from '@quarry/sparql';
-import { BadTermError, rowFromWire, rowToWire, starFromWire, storeSubject, StoreStarScan, termFromWire } from '@quarry/store-client';
+import { BadTermError, SolutionRowsBuilder, starFromWire, storeSubject, StoreStarScan, termFromWire, unpackSolutions } from '@quarry/store-client';
 import { QuarryError } from '@quarry/transport';
 import { checkReadTs, checkRouted } from '../region/region-meta';
 import type { StoreNode } from '../store-node';
 import { wireError } from '../store-server';
 import { RegionQuadSource } from './region-quad-source';
+import { ReadConfirmations } from './read-confirmations';
 import { StarCursors } from './star-cursors';
 
 /** Carries each seed's index through evaluation (never a user variable: those cannot hold NUL). */
@@ -47,6 +48,7 @@ const COUNT_TAG = '\u0000count';
  */
 export class StarScanServer {
   private readonly cursors = new StarCursors<StarRun>();
+  private readonly confirmations = new ReadConfirmations();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -78,16 +80,17 @@ export class StarScanServer {
   private async begin(req: StarScanRequest): Promise<StarRun> {
     if (req.patterns.length > MAX_PATTERNS)
       throw new QuarryError('INVALID_ARGUMENT', `a star has at most ${MAX_PATTERNS} patterns (got ${req.patterns.length})`);
-    if (req.seeds.length > MAX_SEEDS) throw new QuarryError('INVALID_ARGUMENT', `at most ${MAX_SEEDS} seeds per request (got ${req.seeds.length})`);
+    const seedCount = req.seeds?.count ?? 0;
+    if (seedCount > MAX_SEEDS) throw new QuarryError('INVALID_ARGUMENT', `at most ${MAX_SEEDS} seeds per request (got ${seedCount})`);
     const patterns = starFromWire(req.patterns) as TriplePattern[];
     const graph = req.graph ? termFromWire(req.graph) : undefined;
     if (!graph || (graph.termType !== 'DefaultGraph' && graph.termType !== 'NamedNode'))
       throw new BadTermError('a star is matched in the default graph or one named graph');
     const star: StarQuery = { patterns, graph, filters: req.filters.map((text) => starFilter(text, patterns)) };
-    const seeds: Binding[] = req.seeds.length ? req.seeds.map((row, i) => withTag(rowFromWire(req.seedVariables, row), i)) : [withTag(new Map(), 0)];
+    const seeds: Binding[] = seedCount ? unpackSolutions(req.seedVariables, req.seeds).map(withTag) : [withTag(new Map(), 0)];
     // A deposed leader must not answer from a stale replica: confirm with the quorum first.
     await this.node.fence(req.regionId).beforeRead(req.readTs);
-    await this.node.host.readIndex(req.regionId);
+    await this.confirmations.confirm(this.node.machine(req.regionId), req.readTs, () => this.node.host.readIndex(req.regionId));
     this.node.refuseIfLocked(req.regionId, req.readTs);
     // After the read index, which may have applied a split or merge the caller did not know of.
     const meta = this.node.machine(req.regionId).meta;
@@ -98,7 +101,7 @@ export class StarScanServer {
       const rows = evaluateStarLocally(source, star, seeds, { batchSize: 512 })[Symbol.asyncIterator]();
       return { rows, carry: [], variables: starVariables(patterns), counted: false };
     }
-    if (req.seeds.length > 0) throw new QuarryError('INVALID_ARGUMENT', 'a counted star scan takes no seeds');
+    if (seedCount > 0) throw new QuarryError('INVALID_ARGUMENT', 'a counted star scan takes no seeds');
     const own = new Set(starVariables(patterns));
     const foreign = req.groupBy.filter((v) => !own.has(v));
     if (foreign.length > 0) throw new QuarryError('INVALID_ARGUMENT', `group_by names variables the star does not bind: ${foreign.join(', ')}`);
@@ -118,38 +121,32 @@ export class StarScanServer {
   }
 
   private async page(run: StarRun, maxRows: number): Promise<MessageInitShape<typeof StarScanReplySchema>> {
-    const rows = [];
+    const rows = new SolutionRowsBuilder(run.variables);
+    const rowSeeds: number[] = [];
     const counts: bigint[] = [];
-    let bytes = 0;
     let pending = run.carry;
+    let taken = 0;
     for (;;) {
-      while (pending.length > 0 && rows.length < maxRows && bytes < PAGE_BYTES) {
-        const b = pending.shift()!;
-        bytes += approximateBytes(b);
-        if (run.counted) {
-          rows.push(rowToWire(run.variables, b, 0));
-          counts.push(BigInt((b.get(COUNT_TAG) as Term).value));
-        } else rows.push(rowToWire(run.variables, b, Number((b.get(SEED_TAG) as Term).value)));
+      while (taken < pending.length && rows.count < maxRows && rows.approximateBytes < PAGE_BYTES) {
+        const b = pending[taken++];
+        rows.add(b);
+        if (run.counted) counts.push(BigInt((b.get(COUNT_TAG) as Term).value));
+        else rowSeeds.push(Number((b.get(SEED_TAG) as Term).value));
       }
-      if (pending.length > 0) break;
+      if (taken < pending.length) break;
       const next = await run.rows.next();
-      if (next.done) return { storeId: this.node.storeId, variables: run.variables, rows, counts, cursor: '' };
+      if (next.done) return { storeId: this.node.storeId, variables: run.variables, rows: rows.build(), rowSeeds, counts, cursor: '' };
       pending = next.value;
+      taken = 0;
     }
-    const cursor = this.cursors.add({ ...run, carry: pending });
-    return { storeId: this.node.storeId, variables: run.variables, rows, counts, cursor };
+    const cursor = this.cursors.add({ ...run, carry: pending.slice(taken) });
+    return { storeId: this.node.storeId, variables: run.variables, rows: rows.build(), rowSeeds, counts, cursor };
   }
 }
 
 function withTag(b: Map<string, Term>, i: number): Binding {
   b.set(SEED_TAG, integerLiteral(i));
   return b;
-}
-
-function approximateBytes(b: Binding): number {
-  let n = 8;
-  for (const t of b.values()) n += t.value.length + 6 + (t.termType === 'Literal' ? t.datatype.value.length : 0);
-  return n;
 }
 
 /** A condition of the request, which may read only the star's variables. */

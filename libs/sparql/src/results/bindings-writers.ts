@@ -21,19 +21,37 @@ function jsonTerm(t: Term): Record<string, string> {
   }
 }
 
-/** application/sparql-results+json */
+/** Bounds the serialised terms one result remembers. */
+const JSON_TERM_CACHE = 100_000;
+
+/**
+ * application/sparql-results+json. Rows repeat terms (the same class, university or
+ * advisor on many rows) and a term decoded from a store is one object, so each term object
+ * is serialised once per result, not once per row.
+ */
 export async function* writeSparqlJson(variables: string[], bindings: BindingStream): Chunks {
   yield `{"head":{"vars":${JSON.stringify(variables)}},"results":{"bindings":[`;
+  const names = variables.map((v) => `${JSON.stringify(v)}:`);
+  const cache = new Map<Term, string>();
+  const termJson = (t: Term): string => {
+    let json = cache.get(t);
+    if (json === undefined) {
+      json = JSON.stringify(jsonTerm(t));
+      if (cache.size >= JSON_TERM_CACHE) cache.clear();
+      cache.set(t, json);
+    }
+    return json;
+  };
   let first = true;
   for await (const batch of bindings) {
     const parts: string[] = [];
     for (const b of batch) {
-      const row: Record<string, Record<string, string>> = {};
-      for (const v of variables) {
-        const t = b.get(v);
-        if (t) row[v] = jsonTerm(t);
+      let row = '';
+      for (let i = 0; i < variables.length; i++) {
+        const t = b.get(variables[i]);
+        if (t) row += (row ? ',' : '') + names[i] + termJson(t);
       }
-      parts.push(JSON.stringify(row));
+      parts.push(`{${row}}`);
     }
     if (parts.length === 0) continue;
     yield (first ? '' : ',') + parts.join(',');

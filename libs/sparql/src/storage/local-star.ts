@@ -1,7 +1,8 @@
 import { fromArray, type BindingStream } from '../eval/batching';
 import { estimateActiveGraph } from '../eval/active-graph';
 import { keyOf, type Binding } from '../eval/binding';
-import type { Term } from '../rdf/terms';
+import { termKey, type Term } from '../rdf/terms';
+import type { TriplePattern } from '../algebra/algebra';
 import type { EvalContext } from '../eval/context';
 import { patternStages } from '../eval/operators/bgp';
 import { newCallContext } from '../expr/call-context';
@@ -50,6 +51,8 @@ export async function countStarGroupsLocally(
   groupBy: readonly string[],
   opts: MatchOptions = {},
 ): Promise<StarGroupCount[]> {
+  const single = singlePatternCount(star, groupBy);
+  if (single) return countMatches(source, single, star.graph, opts);
   const groups = new Map<string, StarGroupCount>();
   for await (const batch of evaluateStarLocally(source, star, [new Map()], opts)) {
     for (const b of batch) {
@@ -65,6 +68,63 @@ export async function countStarGroupsLocally(
         groups.set(k, { key, count: 1 });
       }
     }
+  }
+  return [...groups.values()];
+}
+
+/** A star of one pattern counted straight off its matches: the quad position of the group key. */
+interface SinglePatternCount {
+  pattern: TriplePattern;
+  /** The group variable and the quad position holding it; none for one overall count. */
+  key?: { variable: string; position: 'subject' | 'predicate' | 'object' };
+}
+
+/**
+ * A star of one pattern, no filters and at most one group variable counts one per matching
+ * quad, so it needs no binding per solution, no join stage and no group key string per row.
+ * A pattern repeating a variable (?x :p ?x) needs the join check, so it takes the general path.
+ */
+function singlePatternCount(star: StarQuery, groupBy: readonly string[]): SinglePatternCount | undefined {
+  if (star.patterns.length !== 1 || star.filters?.length || groupBy.length > 1) return undefined;
+  const [pattern] = star.patterns;
+  // Patterns that cannot match (a literal subject, a non-IRI predicate) are left to the general path.
+  if (pattern.s.termType === 'Literal' || (pattern.p.termType !== 'Variable' && pattern.p.termType !== 'NamedNode')) return undefined;
+  const positions = [
+    ['subject', pattern.s],
+    ['predicate', pattern.p],
+    ['object', pattern.o],
+  ] as const;
+  const variables = positions.filter(([, t]) => t.termType === 'Variable').map(([, t]) => t.value);
+  if (new Set(variables).size !== variables.length) return undefined;
+  if (groupBy.length === 0) return { pattern };
+  const at = positions.find(([, t]) => t.termType === 'Variable' && t.value === groupBy[0]);
+  return at ? { pattern, key: { variable: groupBy[0], position: at[0] } } : undefined;
+}
+
+async function countMatches(source: QuadSource, plan: SinglePatternCount, graph: StarQuery['graph'], opts: MatchOptions): Promise<StarGroupCount[]> {
+  const constant = (t: TriplePattern['s']): Term | undefined => (t.termType === 'Variable' ? undefined : t);
+  const { pattern, key } = plan;
+  const match = source.match({ s: constant(pattern.s), p: constant(pattern.p), o: constant(pattern.o), g: graph }, opts);
+  if (!key) {
+    let count = 0;
+    for await (const quads of match) count += quads.length;
+    return count > 0 ? [{ key: new Map(), count }] : [];
+  }
+  // Stores hand out one term object per id, so counting by object identity first and merging
+  // equal terms afterwards looks each distinct term up once instead of once per quad.
+  const byTerm = new Map<Term, number>();
+  for await (const quads of match) {
+    for (const q of quads) {
+      const t = q[key.position];
+      byTerm.set(t, (byTerm.get(t) ?? 0) + 1);
+    }
+  }
+  const groups = new Map<string, StarGroupCount>();
+  for (const [t, count] of byTerm) {
+    const k = termKey(t);
+    const g = groups.get(k);
+    if (g) g.count += count;
+    else groups.set(k, { key: new Map([[key.variable, t]]), count });
   }
   return [...groups.values()];
 }

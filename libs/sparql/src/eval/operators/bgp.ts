@@ -1,6 +1,6 @@
 import type { Expr, PatternTerm, TriplePattern } from '../../algebra/algebra';
 import { containsExists, expressionVariables } from '../../algebra/variables';
-import { termKey, type Quad, type Term } from '../../rdf/terms';
+import type { Quad, Term } from '../../rdf/terms';
 import { matchActiveGraph } from '../active-graph';
 import { BatchBuffer, fromArray, loneSolution, type BindingStream } from '../batching';
 import type { Binding } from '../binding';
@@ -8,6 +8,7 @@ import { LOOKUP_CONCURRENCY, mapConcurrent } from '../concurrent';
 import { checkAborted, checkMaterialized, type EvalContext } from '../context';
 import { pipelineBatches, REMOTE_PIPELINE } from '../pipeline';
 import { isStarSource, starVariables } from '../../storage/star-source';
+import { lookupKey, scanForLookups, type Lookup } from './lookup-scan';
 import { planStars, starGraph, starStage } from './star';
 
 /** The constant a pattern position has under a solution, or undefined if still a free variable. */
@@ -37,8 +38,6 @@ export function bindTriple(pattern: TriplePattern, b: Binding, s: Term, p: Term,
   return out ?? b;
 }
 
-type Lookup = [Term | undefined, Term | undefined, Term | undefined];
-
 /** The pattern's constants under a solution, or undefined when it cannot match anything. */
 function lookupFor(pattern: TriplePattern, b: Binding): Lookup | undefined {
   const s = resolve(pattern.s, b);
@@ -49,12 +48,16 @@ function lookupFor(pattern: TriplePattern, b: Binding): Lookup | undefined {
   return [s, p, o];
 }
 
-const lookupKey = (l: Lookup): string => l.map((t) => (t ? termKey(t) : '?')).join(' ');
-
 async function collect(ctx: EvalContext, [s, p, o]: Lookup): Promise<Quad[]> {
   const out: Quad[] = [];
   for await (const quads of matchActiveGraph(ctx, s, p, o)) for (const q of quads) out.push(q);
   return out;
+}
+
+async function lookEachUp(lookups: Map<string, Lookup>, ctx: EvalContext): Promise<Map<string, Quad[]>> {
+  const keys = [...lookups.keys()];
+  const results = await mapConcurrent(keys, LOOKUP_CONCURRENCY, (k) => collect(ctx, lookups.get(k)!));
+  return new Map(keys.map((k, i) => [k, results[i]]));
 }
 
 /**
@@ -83,9 +86,7 @@ async function* patternStage(input: BindingStream, pattern: TriplePattern, ctx: 
     const lookups = batch.map((b) => lookupFor(pattern, b));
     const distinct = new Map<string, Lookup>();
     for (const l of lookups) if (l) distinct.set(lookupKey(l), l);
-    const keys = [...distinct.keys()];
-    const results = await mapConcurrent(keys, LOOKUP_CONCURRENCY, (k) => collect(ctx, distinct.get(k)!));
-    const byKey = new Map(keys.map((k, i) => [k, results[i]]));
+    const byKey = (await scanForLookups(pattern, distinct, ctx)) ?? (await lookEachUp(distinct, ctx));
     const out: Binding[] = [];
     for (let i = 0; i < batch.length; i++) {
       const l = lookups[i];

@@ -15,6 +15,8 @@ function data(): Quad[] {
     quads.push(factory.quad(ex(`s${i}`), ex('age'), literal(String(18 + (i % 4)))));
   }
   quads.push(factory.quad(ex('s1'), ex('takes'), ex('c1'), ex('g')));
+  // A solution of ?x :takes ?x only.
+  quads.push(factory.quad(ex('c3'), ex('takes'), ex('c3')));
   return quads;
 }
 
@@ -35,6 +37,11 @@ describe('GROUP BY ... COUNT counted where the data lives', () => {
     'SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/none> ?o }',
     'SELECT ?c (COUNT(*) AS ?n) WHERE { ?s <http://ex/none> ?c } GROUP BY ?c',
     'SELECT ?c (COUNT(*) AS ?n) WHERE { <http://ex/s2> <http://ex/takes> ?c } GROUP BY ?c HAVING (COUNT(*) > 0)',
+    'SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p',
+    'SELECT ?s (COUNT(?c) AS ?n) WHERE { ?s <http://ex/takes> ?c } GROUP BY ?s',
+    'SELECT ?a (COUNT(*) AS ?n) WHERE { ?s <http://ex/age> ?a } GROUP BY ?a ORDER BY DESC(?n) ?a',
+    'SELECT ?x (COUNT(*) AS ?n) WHERE { ?x <http://ex/takes> ?x } GROUP BY ?x',
+    'SELECT (COUNT(*) AS ?n) WHERE { ?x <http://ex/takes> ?x }',
   ];
 
   it.each(queries)('%s: the same answer as counting every solution', async (q) => {

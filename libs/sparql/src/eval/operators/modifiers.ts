@@ -1,6 +1,6 @@
 import type { OrderCondition } from '../../algebra/algebra';
 import { tryEvaluate } from '../../expr/evaluate-expression';
-import { orderTerms } from '../../expr/order';
+import { compareOrderKeys, orderKey } from '../../expr/order';
 import type { Term } from '../../rdf/terms';
 import { flatMapRows, fromArray, materialize, type BindingStream } from '../batching';
 import { solutionKey, type Binding } from '../binding';
@@ -54,10 +54,10 @@ export async function* slice(input: BindingStream, offset: number, limit: number
 /** ORDER BY: materialises, then a stable sort on the evaluated keys (errors sort as unbound). */
 export async function* orderBy(input: BindingStream, conditions: OrderCondition[], ctx: EvalContext): BindingStream {
   const rows = await materialize(input, ctx);
-  const keyed = rows.map((b) => ({ b, keys: conditions.map((c) => tryEvaluate(c.expr, b, ctx.call)) }));
+  const keyed = rows.map((b) => ({ b, keys: conditions.map((c) => orderKey(tryEvaluate(c.expr, b, ctx.call))) }));
   keyed.sort((x, y) => {
     for (let i = 0; i < conditions.length; i++) {
-      const c = orderTerms(x.keys[i], y.keys[i]);
+      const c = compareOrderKeys(x.keys[i], y.keys[i]);
       if (c !== 0) return conditions[i]!.descending ? -c : c;
     }
     return 0;
