@@ -47,6 +47,8 @@ export const TOMBSTONE_MARK = Buffer.from([1]);
  *   are read;
  * - `versions`: the region has versions newer than `readTs` (or no summary): every listed
  *   quad's versions are read.
+ * This is what the summary alone says; the store's in-memory recent-inserts log and marker Set
+ * (region-read-cache.ts) narrow `versions` and `unlessTombstoned` down to the listed quads.
  */
 export type ListedVisibility = 'all' | 'unlessTombstoned' | 'versions';
 

@@ -2,7 +2,19 @@ import type { Transaction } from 'lmdb';
 import type { StorageEnv } from './lmdb-env';
 import type { RawEntry } from './part-entries';
 import { INDEX_KEY_SIZE, INDEX_TERM_SIZE, versionIndexOf, type IndexSpec } from './index-layout';
-import { REGION_PREFIX_SIZE, isInsertVersion, versionAtMost, type VersionLimit } from './keys';
+import { REGION_PREFIX_SIZE, isInsertVersion, readU32, versionAtMost, type VersionLimit } from './keys';
+import { quadHash, type QuadHash } from './recent-inserts';
+
+/**
+ * How a scan over a version-less index decides that an entry is visible (region-read-cache.ts):
+ * - `all`: every entry is (commit-summary.ts `listedVisibility`);
+ * - `versions`: read every entry's versions;
+ * - `listed`: read the versions of the quads in `recent` (inserted after the read) and of the
+ *   tombstoned ones (`markers`: in memory, or 'stored' for a lookup in the `tombstoned` table);
+ *   every other entry is visible.
+ */
+export type EntryCheck =
+  { kind: 'all' } | { kind: 'versions' } | { kind: 'listed'; recent: Set<QuadHash> | undefined; markers: Set<QuadHash> | 'stored' | undefined };
 
 /** Where one term of the version index's key or value is found in an entry of another index. */
 interface TermSource {
@@ -14,12 +26,13 @@ interface TermSource {
  * MVCC filter over a version-less index (every index but dspo and spog). Its entries name the
  * quads that have an insert version; a quad is visible at the read limit when the newest of its
  * versions at or below the limit, read from the family's subject-first index, is an insert.
- * With `readAll` every entry's versions are read (one duplicate-range read each, about 7–10 µs
- * in lmdb-js); otherwise only those of the quads with a tombstone marker (a point lookup per
- * entry, about 1 µs), the others being visible (commit-summary.ts). Everything is read in the
- * caller's transaction, so versions and markers come from the same snapshot as the entries.
+ * `check` says which entries need their versions read (one duplicate-range read each, about
+ * 7–10 µs in lmdb-js): every one, or those the recent-inserts log or the tombstone markers list
+ * (a Set lookup, or a point lookup in the `tombstoned` table, about 1 µs). Versions and stored
+ * markers are read in the caller's transaction, from the same snapshot as the entries; the
+ * in-memory sets may list more quads than that snapshot holds, which only costs a read.
  * (A forward pass over the subject-first index for a sorted chunk of entries was tried for
- * `readAll`: on LUBM it was slower, because a chunk's subjects are spread over the region.)
+ * the `versions` check: on LUBM it was slower, because a chunk's subjects are spread over the region.)
  */
 export function* visibleQuads(
   env: StorageEnv,
@@ -28,8 +41,13 @@ export function* visibleQuads(
   entries: Iterable<RawEntry>,
   limit: VersionLimit,
   txn: Transaction,
-  readAll: boolean,
+  check: Exclude<EntryCheck, { kind: 'all' }>,
 ): Generator<RawEntry> {
+  const listed = check.kind === 'listed' ? check : undefined;
+  const recent = listed?.recent !== undefined && listed.recent.size > 0 ? listed.recent : undefined;
+  const markers = listed?.markers;
+  const markerSet = markers !== undefined && markers !== 'stored' ? markers : undefined;
+  const hashed = recent !== undefined || markerSet !== undefined;
   const versions = versionIndexOf(spec);
   const db = env.indexes.get(versions)!;
   const sources: TermSource[] = versions.order.map((position) => {
@@ -46,12 +64,26 @@ export function* visibleQuads(
   const end = Buffer.alloc(versions.valueSize + 1, 0xff);
   const options = { start, end, transaction: txn };
   const markerOptions = { transaction: txn };
+  // the quad's term ids in s p o [g] order (g 0 in the default graph), for its hash
+  const ids = [0, 0, 0, 0];
   for (const entry of entries) {
+    // listed in memory (hashes: a collision only costs a read), or to be looked up in LMDB
+    let listedInMemory = false;
+    if (hashed) {
+      // ids read in JS: a Buffer copy or toString per entry would cost more than the Set lookup
+      for (let k = 0; k < sources.length; k++) ids[k] = readU32(sources[k].inKey ? entry.key : entry.value, sources[k].offset);
+      const hash = quadHash(ids[0], ids[1], ids[2], ids[3]);
+      listedInMemory = (recent !== undefined && recent.has(hash)) || (markerSet !== undefined && markerSet.has(hash));
+    }
+    if (listed !== undefined && !listedInMemory && markers !== 'stored') {
+      yield entry;
+      continue;
+    }
     for (let k = 0; k < sources.length; k++) {
       const { inKey, offset } = sources[k];
       (inKey ? entry.key : entry.value).copy(quad, REGION_PREFIX_SIZE + k * INDEX_TERM_SIZE, offset, offset + INDEX_TERM_SIZE);
     }
-    if (!readAll && env.tombstoned.getEntry(quad, markerOptions) === undefined) {
+    if (listed !== undefined && !listedInMemory && env.tombstoned.getEntry(quad, markerOptions) === undefined) {
       yield entry;
       continue;
     }

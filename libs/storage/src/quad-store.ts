@@ -11,7 +11,8 @@ import { planScan, type EncodedPattern, type GraphScope, type ScanPart } from '.
 import { partEntries, type RawEntry } from './part-entries';
 import { visibleVersions } from './visible-versions';
 import { visibleQuads } from './derived-visibility';
-import { listedVisibility, readCommitSummary } from './commit-summary';
+import { readCommitSummary } from './commit-summary';
+import { RegionReadCaches, type ReadCacheOptions } from './region-read-cache';
 import { decodeCursor, encodeCursor, type ScanPosition } from './scan-cursor';
 import { regionEnd, regionPrefix, toTimestamp, versionLimit, REGION_PREFIX_SIZE, MAX_TIMESTAMP, type RegionId } from './keys';
 import { BatchTooLargeError, RegionExistsError, UnknownRegionError } from './errors';
@@ -22,7 +23,7 @@ import { collectGarbage, computeRegionStats, dropRegionData, regionChecksum } fr
 import { splitRegionData, type SplitResult } from './region-split';
 import { newestVersions } from './write-conflicts';
 
-export interface QuadStoreOptions {
+export interface QuadStoreOptions extends ReadCacheOptions {
   /** Directory of the LMDB environment (created if missing). */
   path: string;
   /** Largest batch (inserts + deletes) accepted by applyBatch; default 1,000,000. */
@@ -55,6 +56,8 @@ export class QuadStore {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly encoder = new TermEncoder();
   readonly decoder: TermDecodeCache;
+  /** Per-region recent-inserts logs and tombstone markers in memory (region-read-cache.ts). */
+  readonly readCaches: RegionReadCaches;
 
   constructor(options: QuadStoreOptions) {
     this.env = openStorageEnv(options);
@@ -62,6 +65,7 @@ export class QuadStore {
     this.durable = options.noSync !== true;
     this.writerThread = options.writerThread ?? false;
     this.decoder = new TermDecodeCache(this.env.id2term);
+    this.readCaches = new RegionReadCaches(this.env, options);
   }
 
   async close(): Promise<void> {
@@ -89,6 +93,7 @@ export class QuadStore {
     return this.serialized(async () => {
       if (this.hasRegion(regionId)) throw new RegionExistsError(regionId);
       this.decoder.forget(regionPrefix(regionId));
+      this.readCaches.forget(regionPrefix(regionId));
       await this.env.regions.put(regionPrefix(regionId), Buffer.from(JSON.stringify({ createdAt: Date.now() })));
     });
   }
@@ -123,7 +128,7 @@ export class QuadStore {
     return this.serialized(async () => {
       const region = this.regionKey(regionId);
       const ts = toTimestamp(commitTs);
-      await writeEncodedBatch(this.env, region, ts, this.encode(inserts, deletes), { durable: this.durable, writerThread: this.writerThread });
+      await this.write(region, ts, this.encode(inserts, deletes), false);
     });
   }
 
@@ -138,9 +143,22 @@ export class QuadStore {
       const decoded = fromWire ? deserializeEncodedBatch(batch, { verifyHashes: false }) : batch;
       const quads = quadCount(decoded);
       this.checkSize(quads);
-      await writeEncodedBatch(this.env, region, ts, decoded, { verifyNewStrings: fromWire, durable: this.durable, writerThread: this.writerThread });
+      await this.write(region, ts, decoded, fromWire);
       return quads;
     });
+  }
+
+  private async write(region: Buffer, ts: bigint, batch: EncodedBatch, verifyNewStrings: boolean): Promise<void> {
+    try {
+      await writeEncodedBatch(this.env, region, ts, batch, {
+        verifyNewStrings,
+        durable: this.durable,
+        writerThread: this.writerThread,
+        beforeIndexCommit: (inserted, deleted) => this.readCaches.recordWrite(region, ts, inserted, deleted),
+      });
+    } finally {
+      this.readCaches.writeDone(region);
+    }
   }
 
   /**
@@ -200,9 +218,9 @@ export class QuadStore {
     // the last quad returned, turned into a cursor only if the page fills up
     let last: { partIndex: number; entry: RawEntry } | undefined;
     try {
-      // version-less indexes need a quad's versions only when the region stores versions newer
-      // than the read, or a tombstone of that quad
-      const listed = listedVisibility(readCommitSummary(this.env, region, txn), readTs);
+      // version-less indexes need a quad's versions only when it has versions newer than the
+      // read (the recent-inserts log lists those quads), or a tombstone
+      const check = this.readCaches.entryCheck(region, readCommitSummary(this.env, region, txn), readTs);
       for (let partIndex = resume?.part ?? 0; partIndex < parts.length; partIndex++) {
         const part = parts[partIndex];
         const db = this.env.indexes.get(part.spec)!;
@@ -210,9 +228,9 @@ export class QuadStore {
         const matching = withResidual(entries, part);
         const visible = part.spec.versioned
           ? visibleVersions(matching, part.spec.valueTermsSize, versionMax)
-          : listed === 'all'
+          : check.kind === 'all'
             ? matching
-            : visibleQuads(this.env, part.spec, region, matching, versionMax, txn, listed === 'versions');
+            : visibleQuads(this.env, part.spec, region, matching, versionMax, txn, check);
         for (const entry of visible) {
           if (quads.length === limit) return { quads, cursor: encodeCursor(positionOf(parts, last!.partIndex, last!.entry)) };
           quads.push(this.decodeEntry(part, entry, decoder));
@@ -277,21 +295,24 @@ export class QuadStore {
   async restoreSnapshot(regionId: RegionId, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     const region = regionPrefix(regionId);
     const records = await readSnapshot(chunks);
-    await this.serialized(async () => {
-      this.decoder.forget(region);
-      await this.env.root.transaction(() => {
-        dropRegionData(this.env, regionId, true);
-        if (this.env.regions.getBinary(region) === undefined) this.env.regions.putSync(region, Buffer.from(JSON.stringify({ createdAt: Date.now() })));
-        putSnapshotRecords(this.env, region, records);
-      });
-    });
+    await this.serialized(() =>
+      this.readCaches.rebuilding([region], async () => {
+        this.decoder.forget(region);
+        await this.env.root.transaction(() => {
+          dropRegionData(this.env, regionId, true);
+          if (this.env.regions.getBinary(region) === undefined) this.env.regions.putSync(region, Buffer.from(JSON.stringify({ createdAt: Date.now() })));
+          putSnapshotRecords(this.env, region, records);
+        });
+      }),
+    );
   }
 
   /** Deletes the region and all of its data. */
   dropRegion(regionId: RegionId): Promise<void> {
     return this.serialized(async () => {
-      this.decoder.forget(this.regionKey(regionId));
-      await this.env.root.transaction(() => dropRegionData(this.env, regionId, false));
+      const region = this.regionKey(regionId);
+      this.decoder.forget(region);
+      await this.readCaches.rebuilding([region], () => this.env.root.transaction(() => dropRegionData(this.env, regionId, false)));
     });
   }
 
@@ -301,7 +322,11 @@ export class QuadStore {
    * they leave the source region in the same transaction.
    */
   splitRegion(sourceId: RegionId, targetId: RegionId, splitKey: bigint | Uint8Array, options: { removeFromSource?: boolean } = {}): Promise<SplitResult> {
-    return this.serialized(() => this.splitNow(sourceId, targetId, splitKey, options.removeFromSource ?? false));
+    return this.serialized(() =>
+      this.readCaches.rebuilding([regionPrefix(sourceId), regionPrefix(targetId)], () =>
+        this.splitNow(sourceId, targetId, splitKey, options.removeFromSource ?? false),
+      ),
+    );
   }
 
   private async splitNow(sourceId: RegionId, targetId: RegionId, splitKey: bigint | Uint8Array, removeFromSource: boolean): Promise<SplitResult> {
@@ -327,12 +352,14 @@ export class QuadStore {
   /** Drops versions older than `safePoint` that no read at ts ≥ safePoint can see; resolves to the index entries removed. */
   gc(regionId: RegionId, safePoint: bigint | number): Promise<number> {
     return this.serialized(async () => {
-      this.regionKey(regionId);
+      const region = this.regionKey(regionId);
       const ts = toTimestamp(safePoint);
       let removed = 0;
+      // gc only removes markers: the cached ones are a superset until it has committed
       await this.env.root.transaction(() => {
         removed = collectGarbage(this.env, regionId, ts);
       });
+      this.readCaches.forgetMarkers(region);
       return removed;
     });
   }
