@@ -25,6 +25,7 @@ void runService({
       changeFeedMaxBytes: config.changeFeedMaxBytes,
       removedReplicaGraceMs: config.removedReplicaGraceMs,
       snapshotMaxBytesPerSec: config.snapshotMaxBytesPerSec,
+      recentInsertsPerRegion: config.recentInsertsPerRegion,
     });
     new StoreServer(ctx, node).start();
     new StarScanServer(ctx, node).start();

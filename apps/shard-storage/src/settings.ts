@@ -45,6 +45,14 @@ export const shardStorageSettings = {
     description: 'bandwidth of the Raft snapshots this store sends (new or far-behind replicas), shared by all its regions; 0 = unlimited, else at least 65536',
     default: 64 * 1024 * 1024,
   },
+  recentInsertsPerRegion: {
+    env: 'QUARRY_RECENT_INSERTS_PER_REGION',
+    kind: 'int',
+    min: 0,
+    max: 100_000_000,
+    description: 'quads of recent commits each region remembers in memory (about 16 bytes each), so that scans of its version-less indexes at a read timestamp older than the last write stay fast; older reads check every entry\'s versions (libs/storage/DESIGN.md); 0 = none',
+    default: 1_000_000,
+  },
 } as const satisfies Record<string, Setting>;
 
 /** Below this a moved region's snapshot could outlast the placement driver's catch-up wait (120 s) for a few MiB. */

@@ -29,6 +29,8 @@ export interface StoreNodeConfig {
   removedReplicaGraceMs?: number;
   /** Bandwidth of outgoing snapshots, all regions together; 0 or unset = unlimited. */
   snapshotMaxBytesPerSec?: number;
+  /** Quads of recent commits each region remembers for fast reads below its last write (QuadStore option). */
+  recentInsertsPerRegion?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export class StoreNode implements OnModuleDestroy, OnApplicationShutdown, Region
   ) {}
 
   static async start(ctx: ServiceContext, cfg: StoreNodeConfig): Promise<StoreNode> {
-    const quads = new QuadStore({ path: join(cfg.dataDir, 'quads') });
+    const quads = new QuadStore({ path: join(cfg.dataDir, 'quads'), recentInsertsPerRegion: cfg.recentInsertsPerRegion });
     const log = await RaftLogEngine.open(join(cfg.dataDir, 'raft'));
     if (log.tornTail) ctx.logger.warn({ tornTail: log.tornTail }, 'raft log had a torn tail; truncated');
     const host = new MultiRaftHost({
